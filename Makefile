@@ -1,9 +1,20 @@
 # Maintainer tasks. `make test` is what CI runs.
 
 GO ?= go
+NPM ?= npm
 SHELL := /bin/bash
 
-.PHONY: all generate check-generated fmt-check vet test
+# Redocly CLI, pinned in package-lock.json. Telemetry and the update check
+# would reach the network on every run.
+REDOCLY := node_modules/.bin/redocly
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+
+# The last released OpenAPI document, the base of the breaking-change gate.
+RELEASED_SPEC := $(lastword $(shell ls releases/openapi-*.yaml | sort -V))
+BREAKING_IGNORE := releases/acknowledged-breaking-changes.txt
+
+.PHONY: all generate docs check-generated fmt-check vet lint-spec breaking test
 
 all: test
 
@@ -12,15 +23,48 @@ all: test
 generate:
 	$(GO) generate ./...
 
-# check-generated regenerates into a scratch copy of the inputs and fails if
-# the result differs from api/ in this tree, files only one side has included.
-check-generated:
+# node_modules is installed from package-lock.json, again whenever the lock
+# file or package.json is newer than the last install.
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# docs rebuilds the reference page from openapi.yaml: one HTML file with the
+# Redoc bundle inlined, so it needs no network to view.
+docs: node_modules/.package-lock.json
+	tools/build-docs.sh openapi.yaml docs/reference.html
+
+# check-generated regenerates api/ and the reference page into a scratch copy
+# of the inputs and fails if the result differs from this tree, files only
+# one side has included.
+check-generated: node_modules/.package-lock.json
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	cp -r go.mod go.sum gen.go openapi.yaml api tools "$$tmp"/; \
 	(cd "$$tmp" && $(GO) generate ./...) || exit 1; \
 	if ! diff -r api "$$tmp/api"; then \
 		echo "check-generated: api/ is stale; run 'make generate' and commit the result" >&2; exit 1; \
+	fi; \
+	tools/build-docs.sh openapi.yaml "$$tmp/reference.html" || exit 1; \
+	if ! cmp -s docs/reference.html "$$tmp/reference.html"; then \
+		echo "check-generated: docs/reference.html is stale; run 'make docs' and commit the result" >&2; exit 1; \
 	fi
+
+# lint-spec lints openapi.yaml with the ruleset in redocly.yaml. Every rule
+# there is an error, and any warning, of the document or of the ruleset
+# itself, fails the target too.
+lint-spec: node_modules/.package-lock.json
+	@out=$$($(REDOCLY) lint openapi.yaml --config redocly.yaml 2>&1); status=$$?; \
+	echo "$$out"; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; \
+	if echo "$$out" | grep -Eq '[0-9]+ warnings?'; then \
+		echo "lint-spec: warnings are not allowed; fix them or turn the rule off in redocly.yaml with a reason" >&2; exit 1; \
+	fi
+
+# breaking fails on a breaking change of openapi.yaml against the last
+# released document that releases/acknowledged-breaking-changes.txt and
+# CHANGELOG.md do not acknowledge.
+breaking:
+	GO=$(GO) tools/check-breaking.sh $(RELEASED_SPEC) openapi.yaml $(BREAKING_IGNORE) CHANGELOG.md
 
 fmt-check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then \
@@ -29,5 +73,5 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-test: check-generated fmt-check vet
+test: lint-spec breaking check-generated fmt-check vet
 	$(GO) test -race -count=1 ./...

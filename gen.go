@@ -1,6 +1,6 @@
 // Package redcoreapi holds the OpenAPI document of the RedCore REST API,
 // openapi.yaml, which the api package is generated from and the sandbox
-// validates requests against.
+// validates requests against, and the HTML reference page built from it.
 package redcoreapi
 
 import _ "embed"
@@ -11,3 +11,9 @@ import _ "embed"
 //
 //go:embed openapi.yaml
 var OpenAPI []byte
+
+// ReferenceHTML is the API reference page built from openapi.yaml by
+// `make docs`: one self-contained HTML file that needs no network to view.
+//
+//go:embed docs/reference.html
+var ReferenceHTML []byte
