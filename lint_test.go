@@ -62,8 +62,8 @@ func TestLintRejectsBadDocument(t *testing.T) {
 		},
 		{
 			name: "unused component",
-			old:  "  headers:\n    X-Request-Id:\n",
-			new:  "  headers:\n    X-Unused:\n      description: Not referenced anywhere.\n      schema:\n        type: string\n    X-Request-Id:\n",
+			old:  "  headers:\n    Allow:\n",
+			new:  "  headers:\n    X-Unused:\n      description: Not referenced anywhere.\n      schema:\n        type: string\n    Allow:\n",
 			rule: "no-unused-components",
 		},
 		{

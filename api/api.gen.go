@@ -151,12 +151,19 @@ func (e UserStatus) Valid() bool {
 
 // CreateUserRequest The fields of a new user. Unknown fields are rejected.
 type CreateUserRequest struct {
-	// Email Email address of the new user; the invitation goes there.
+	// Email Email address of the new user; the invitation goes there. It must
+	// be a bare address of at most 254 characters, with at most 64
+	// before the `@`, whose domain is a host name of two or more labels
+	// of letters, digits and hyphens that neither start nor end with a
+	// hyphen, the last not all digits. Domain literals such as
+	// `a@[127.0.0.1]`, IP addresses and single-label hosts such as
+	// `x@localhost` are rejected.
+	//
 	//
 	// Example: bob@example.com
 	Email string `json:"email"`
 
-	// Name Full display name; must not be blank.
+	// Name Full display name; must not be blank or contain control characters (C0, DEL or C1).
 	//
 	// Example: Bob Smith
 	Name string `json:"name"`
@@ -288,7 +295,7 @@ type Role string
 // UpdateUserRequest The fields to change; at least one. `email` and unknown fields are
 // rejected.
 type UpdateUserRequest struct {
-	// Name New display name; must not be blank.
+	// Name New display name; must not be blank or contain control characters (C0, DEL or C1).
 	//
 	// Example: Alice Müller
 	Name *string `json:"name,omitempty"`
@@ -442,7 +449,10 @@ type CreateUserParams struct {
 	// The server records the finished response (2xx, and 4xx other than
 	// 429) for 24 hours per token and key, and replays it for a repeat with
 	// the same method, path and body. A repeat that differs gets 409
-	// IDEMPOTENCY_KEY_REUSED.
+	// IDEMPOTENCY_KEY_REUSED. A body that is valid JSON is compared in
+	// canonical form (keys sorted, white space removed), so the same object
+	// with its keys in another order is the same request; any other body is
+	// compared byte for byte.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -452,7 +462,10 @@ type DeleteUserParams struct {
 	// The server records the finished response (2xx, and 4xx other than
 	// 429) for 24 hours per token and key, and replays it for a repeat with
 	// the same method, path and body. A repeat that differs gets 409
-	// IDEMPOTENCY_KEY_REUSED.
+	// IDEMPOTENCY_KEY_REUSED. A body that is valid JSON is compared in
+	// canonical form (keys sorted, white space removed), so the same object
+	// with its keys in another order is the same request; any other body is
+	// compared byte for byte.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -462,7 +475,10 @@ type UpdateUserParams struct {
 	// The server records the finished response (2xx, and 4xx other than
 	// 429) for 24 hours per token and key, and replays it for a repeat with
 	// the same method, path and body. A repeat that differs gets 409
-	// IDEMPOTENCY_KEY_REUSED.
+	// IDEMPOTENCY_KEY_REUSED. A body that is valid JSON is compared in
+	// canonical form (keys sorted, white space removed), so the same object
+	// with its keys in another order is the same request; any other body is
+	// compared byte for byte.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1512,6 +1528,7 @@ type ListProductsResponse403Headers struct {
 
 // ListProductsResponse405Headers the declared response headers of an HTTP 405 response for ListProducts
 type ListProductsResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -1671,6 +1688,7 @@ type GetProductResponse404Headers struct {
 
 // GetProductResponse405Headers the declared response headers of an HTTP 405 response for GetProduct
 type GetProductResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -1830,6 +1848,7 @@ type ListUsersResponse403Headers struct {
 
 // ListUsersResponse405Headers the declared response headers of an HTTP 405 response for ListUsers
 type ListUsersResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -1990,6 +2009,7 @@ type CreateUserResponse403Headers struct {
 
 // CreateUserResponse405Headers the declared response headers of an HTTP 405 response for CreateUser
 type CreateUserResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -2208,6 +2228,7 @@ type DeleteUserResponse404Headers struct {
 
 // DeleteUserResponse405Headers the declared response headers of an HTTP 405 response for DeleteUser
 type DeleteUserResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -2386,6 +2407,7 @@ type GetUserResponse404Headers struct {
 
 // GetUserResponse405Headers the declared response headers of an HTTP 405 response for GetUser
 type GetUserResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -2553,6 +2575,7 @@ type UpdateUserResponse404Headers struct {
 
 // UpdateUserResponse405Headers the declared response headers of an HTTP 405 response for UpdateUser
 type UpdateUserResponse405Headers struct {
+	Allow      *string
 	XRequestId *string
 }
 
@@ -3104,6 +3127,13 @@ func ParseListProductsResponse(rsp *http.Response) (*ListProductsResponse, error
 		response.Headers403 = &headers
 	case rsp.StatusCode == 405:
 		var headers ListProductsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -3353,6 +3383,13 @@ func ParseGetProductResponse(rsp *http.Response) (*GetProductResponse, error) {
 		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers GetProductResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -3602,6 +3639,13 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		response.Headers403 = &headers
 	case rsp.StatusCode == 405:
 		var headers ListUsersResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -3879,6 +3923,13 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		response.Headers403 = &headers
 	case rsp.StatusCode == 405:
 		var headers CreateUserResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -4262,6 +4313,13 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers DeleteUserResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -4542,6 +4600,13 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers GetUserResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -4850,6 +4915,13 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers UpdateUserResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -5566,6 +5638,7 @@ type ForbiddenJSONResponse struct {
 }
 
 type MethodNotAllowedResponseHeaders struct {
+	Allow      *string
 	XRequestId *string
 }
 type MethodNotAllowedJSONResponse struct {
@@ -5772,6 +5845,9 @@ func (response ListProducts405JSONResponse) VisitListProductsResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -5969,6 +6045,9 @@ func (response GetProduct405JSONResponse) VisitGetProductResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -6166,6 +6245,9 @@ func (response ListUsers405JSONResponse) VisitListUsersResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -6368,6 +6450,9 @@ func (response CreateUser405JSONResponse) VisitCreateUserResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -6664,6 +6749,9 @@ func (response DeleteUser405JSONResponse) VisitDeleteUserResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -6887,6 +6975,9 @@ func (response GetUser405JSONResponse) VisitGetUserResponse(w http.ResponseWrite
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -7112,6 +7203,9 @@ func (response UpdateUser405JSONResponse) VisitUpdateUserResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Allow != nil {
+		w.Header().Set("Allow", fmt.Sprint(*response.Headers.Allow))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}

@@ -70,7 +70,9 @@ func WithToken(token string) Option {
 
 // WithBaseURL sets the base URL of the API, including the version path, such
 // as "http://127.0.0.1:8080/v1". The default is the value of the
-// REDCORE_BASE_URL environment variable, else DefaultBaseURL.
+// REDCORE_BASE_URL environment variable, else DefaultBaseURL. NewClient
+// rejects a value without the http or https scheme or without a host, such
+// as "127.0.0.1:8080/v1".
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		c.baseURL = baseURL
@@ -117,8 +119,13 @@ func WithMaxRetryWait(d time.Duration) Option {
 	}
 }
 
-// WithLogger sets the logger that receives one debug record per attempt and
-// one info record per retry. The default discards them.
+// WithLogger sets the logger that receives one debug record per attempt,
+// "redcore: request attempt" with method, path, status, attempt, duration
+// and request_id, and one info record before each retry wait, "redcore:
+// retrying request" with method, path, attempt (the attempt to come),
+// max_attempts, wait and reason, then status for a failed response or error
+// for a transport error. No record contains the token or any header. The
+// default discards them.
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = logger
@@ -224,20 +231,37 @@ func (c *Client) raw() *api.Client {
 }
 
 // parseBaseURL checks that baseURL is an absolute http or https URL and that
-// http is used only on loopback hosts unless insecureHTTP is set.
+// http is used only on loopback hosts unless insecureHTTP is set. A value
+// without a scheme, such as "127.0.0.1:8080/v1", gets an error that shows it
+// with each scheme.
 func parseBaseURL(baseURL string, insecureHTTP bool) (*url.URL, error) {
+	invalid := func(reason string) error {
+		return fmt.Errorf("redcore: invalid base URL %q: %s", baseURL, reason)
+	}
+	if !strings.Contains(baseURL, "://") {
+		// "host:8080/v1" parses as the scheme "host", and "127.0.0.1:8080/v1"
+		// does not parse at all, so the scheme is checked before parsing.
+		rest := strings.TrimPrefix(strings.TrimPrefix(baseURL, "https:"), "http:")
+		rest = strings.TrimLeft(rest, "/")
+		return nil, invalid(fmt.Sprintf("it needs the http or https scheme and a host: use http://%s or https://%s", rest, rest))
+	}
+
 	u, err := url.Parse(strings.TrimSuffix(baseURL, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("redcore: invalid base URL %q: %w", baseURL, err)
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return nil, invalid(err.Error())
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("redcore: invalid base URL %q: the scheme must be http or https", baseURL)
+		return nil, invalid(fmt.Sprintf("the scheme must be http or https, not %q", u.Scheme))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("redcore: invalid base URL %q: the host is missing", baseURL)
+		return nil, invalid("the host is missing: use a URL such as https://api.redcore.com/v1 or http://127.0.0.1:8080/v1")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("redcore: invalid base URL %q: it must not contain user info, a query or a fragment", baseURL)
+		return nil, invalid("it must not contain user info, a query or a fragment")
 	}
 	if u.Scheme == "http" && !insecureHTTP && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("redcore: base URL %q sends the token unencrypted to a host that is not loopback: use https, or WithInsecureHTTP to allow it", baseURL)

@@ -66,8 +66,12 @@ func TestNewClientBaseURL(t *testing.T) {
 		{"http private address", "http://10.0.0.1/v1", false, "WithInsecureHTTP"},
 		{"http remote allowed", "http://api.example.com/v1", true, ""},
 		{"other scheme", "ftp://api.example.com/v1", false, "scheme"},
-		{"no scheme", "api.example.com/v1", false, "scheme"},
+		{"no scheme", "api.example.com/v1", false, "use http://api.example.com/v1 or https://api.example.com/v1"},
+		{"no scheme with port", "127.0.0.1:18080/v1", false, "use http://127.0.0.1:18080/v1 or https://127.0.0.1:18080/v1"},
+		{"no scheme localhost", "localhost:8080/v1", false, "use http://localhost:8080/v1 or https://localhost:8080/v1"},
 		{"no host", "https:///v1", false, "host"},
+		{"opaque", "http:v1", false, "host"},
+		{"malformed", "http://[::1/v1", false, `invalid base URL "http://[::1/v1"`},
 		{"query", "https://api.example.com/v1?x=1", false, "query"},
 		{"user info", "https://u:p@api.example.com/v1", false, "user info"},
 	}
@@ -178,7 +182,15 @@ func TestLoggerRecordsAttempts(t *testing.T) {
 		t.Fatalf("debug records = %d, want 2 (one per attempt)", len(attempts))
 	}
 	if len(retries) != 1 {
-		t.Errorf("info records = %d, want 1 (one per retry)", len(retries))
+		t.Fatalf("info records = %d, want 1 (one per retry)", len(retries))
+	}
+	for key, want := range map[string]any{
+		"msg": "redcore: retrying request", "attempt": float64(2), "max_attempts": float64(3),
+		"status": float64(503), "reason": "503 Service Unavailable",
+	} {
+		if retries[0][key] != want {
+			t.Errorf("retry record %s = %v, want %v", key, retries[0][key], want)
+		}
 	}
 	for _, key := range []string{"method", "path", "status", "attempt", "duration", "request_id"} {
 		if _, ok := attempts[0][key]; !ok {
@@ -205,16 +217,19 @@ func TestRateLimitPacesRequests(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv, WithRateLimit(1200)) // one request every 50 ms
 
+	start := time.Now()
 	for range 3 {
 		if _, err := c.Users.Get(context.Background(), "usr_1"); err != nil {
 			t.Fatalf("Get: %v", err)
 		}
 	}
 	requests := srv.Requests()
-	for i := 1; i < len(requests); i++ {
-		// A lower bound only: a slow machine makes gaps longer, never shorter.
-		if gap := requests[i].Arrived.Sub(requests[i-1].Arrived); gap < 40*time.Millisecond {
-			t.Errorf("gap before request %d = %s, want at least 50ms less scheduling slack", i+1, gap)
+	for i, req := range requests {
+		// The limiter releases request i no sooner than i*50ms after the
+		// first. The gap between two requests can be shorter when the first
+		// of them was delayed, so each one is measured from the start.
+		if since := req.Arrived.Sub(start); since < time.Duration(i)*50*time.Millisecond {
+			t.Errorf("request %d arrived %s after the start, want at least %dms", i+1, since, i*50)
 		}
 	}
 }

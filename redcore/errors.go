@@ -166,11 +166,40 @@ func decodeResponse(resp *http.Response, out any, now time.Time) error {
 		return fmt.Errorf("redcore: reading the %d response: %w", resp.StatusCode, err)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("redcore: undecodable %d response with content type %q: %w",
-			resp.StatusCode, resp.Header.Get("Content-Type"), err)
+		return &DecodeError{
+			StatusCode:  resp.StatusCode,
+			ContentType: resp.Header.Get("Content-Type"),
+			RequestID:   resp.Header.Get("X-Request-Id"),
+			Err:         err,
+		}
 	}
 	return nil
 }
+
+// DecodeError is a successful (2xx) response whose body the client could not
+// decode into the expected object, such as an HTML page from a proxy, a
+// truncated body, or a field of the wrong type. The request may have taken
+// effect on the server.
+type DecodeError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// ContentType is the Content-Type header of the response.
+	ContentType string
+	// RequestID is the X-Request-Id of the response, or empty.
+	RequestID string
+	// Err is the decoding error, such as a *json.SyntaxError.
+	Err error
+}
+
+// Error returns a line such as `redcore: undecodable 200 response with
+// content type "text/html": invalid character '<' looking for beginning of
+// value`.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("redcore: undecodable %d response with content type %q: %v", e.StatusCode, e.ContentType, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // newAPIError builds the error of a non-2xx response from its JSON error
 // body or, failing that, from its status, content type and a sample of the

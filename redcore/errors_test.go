@@ -171,6 +171,13 @@ func TestUndecodableSuccess(t *testing.T) {
 			if !strings.Contains(err.Error(), "200") || !strings.Contains(err.Error(), tt.contentType) {
 				t.Errorf("error %q does not name the status and content type", err)
 			}
+			var decodeErr *DecodeError
+			if !errors.As(err, &decodeErr) {
+				t.Fatalf("error = %T, want *DecodeError", err)
+			}
+			if decodeErr.StatusCode != tt.status {
+				t.Errorf("StatusCode = %d, want %d", decodeErr.StatusCode, tt.status)
+			}
 		})
 	}
 }

@@ -169,7 +169,7 @@ func ExampleUserService_Create() {
 	// Output:
 	// Invited: usr_00001 pending_invite
 	// A user with this email already exists.
-	// email must be a valid email address
+	// email must be a valid email address, got "not-an-address"
 }
 
 func ExampleUserService_Update() {

@@ -52,11 +52,27 @@ func (s *ProductService) List(ctx context.Context, params ListProductsParams) (*
 	return newPage(list.Data, list.Meta), nil
 }
 
-// Pages returns the pages of products that match params, from
-// params.Offset to the end, fetching each page only when the range loop
-// reaches it.
-// Each product is yielded once even when products are added during the
-// walk. An error ends the sequence.
+// Pages returns the pages of products that match params, from params.Offset
+// to the end, fetching each page only when the range loop reaches it. The
+// rules of the walk:
+//
+//   - The page size is params.Limit, or 100 when it is 0; a larger Limit is
+//     capped at 100, since the page size only changes the number of requests.
+//   - The offset advances by the number of products received, not by the
+//     limit, so a server that returns short pages makes no product be skipped.
+//   - The walk ends when the offset reaches the total or a page is empty.
+//   - Products added during the walk move older products to later offsets,
+//     so a page can repeat products already yielded: each product is yielded
+//     once, and a product whose place in the order (created_at descending,
+//     then id descending) the walk has passed is skipped. Memory stays
+//     bounded by one page.
+//   - Products deleted during the walk move later products to lower offsets,
+//     so the walk can miss products; the client cannot see that.
+//   - A server that returns the same page again, with the same total, ends
+//     the walk with an error instead of a loop.
+//   - An error, such as a failed request or a canceled ctx, is the last
+//     element of the sequence.
+//   - Stopping the range loop stops fetching.
 func (s *ProductService) Pages(ctx context.Context, params ListProductsParams) iter.Seq2[*Page[Product], error] {
 	fetch := func(ctx context.Context, limit, offset int) (*Page[Product], error) {
 		p := params
@@ -67,7 +83,10 @@ func (s *ProductService) Pages(ctx context.Context, params ListProductsParams) i
 }
 
 // All returns every product that matches params, one by one, as Pages
-// fetches them. Breaking out of the loop stops fetching.
+// fetches them page by page, with the same rules: each product is yielded
+// once even when products are added during the walk, products deleted during
+// the walk can be missed, an error is the last element, and breaking out of
+// the loop stops fetching.
 func (s *ProductService) All(ctx context.Context, params ListProductsParams) iter.Seq2[Product, error] {
 	return walkItems(s.Pages(ctx, params))
 }

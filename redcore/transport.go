@@ -14,6 +14,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// retryMessage is the message of the info record logged before each retry
+// wait. WithLogger lists its attributes.
+const retryMessage = "redcore: retrying request"
+
 // transport is the http.RoundTripper under every request of a Client, the
 // generated client's included. It adds the token, the User-Agent and an
 // Idempotency-Key, paces requests, and retries failed attempts.
@@ -100,18 +104,20 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 
-		reason := "transport error"
-		if resp != nil {
-			reason = resp.Status
-			drainAndClose(resp.Body)
-		}
-		t.logger.LogAttrs(ctx, slog.LevelInfo, "redcore: retrying request",
+		attrs := []slog.Attr{
 			slog.String("method", prepared.Method),
 			slog.String("path", prepared.URL.EscapedPath()),
 			slog.Int("attempt", attempt+1),
+			slog.Int("max_attempts", t.maxRetries+1),
 			slog.Duration("wait", wait),
-			slog.String("reason", reason),
-		)
+		}
+		if resp != nil {
+			attrs = append(attrs, slog.String("reason", resp.Status), slog.Int("status", resp.StatusCode))
+			drainAndClose(resp.Body)
+		} else {
+			attrs = append(attrs, slog.String("reason", "transport error"), slog.String("error", err.Error()))
+		}
+		t.logger.LogAttrs(ctx, slog.LevelInfo, retryMessage, attrs...)
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("redcore: retry wait of %s after attempt %d: %w", wait, attempt, err)
 		}

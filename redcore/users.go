@@ -73,9 +73,26 @@ func (s *UserService) List(ctx context.Context, params ListUsersParams) (*Page[U
 }
 
 // Pages returns the pages of users that match params, from params.Offset
-// to the end, fetching each page only when the range loop reaches it. Each
-// user is yielded once even when users are added during the walk, as
-// walkPages explains. An error ends the sequence.
+// to the end, fetching each page only when the range loop reaches it. The
+// rules of the walk:
+//
+//   - The page size is params.Limit, or 100 when it is 0; a larger Limit is
+//     capped at 100, since the page size only changes the number of requests.
+//   - The offset advances by the number of users received, not by the
+//     limit, so a server that returns short pages makes no user be skipped.
+//   - The walk ends when the offset reaches the total or a page is empty.
+//   - Users added during the walk move older users to later offsets,
+//     so a page can repeat users already yielded: each user is yielded
+//     once, and a user whose place in the order (created_at descending,
+//     then id descending) the walk has passed is skipped. Memory stays
+//     bounded by one page.
+//   - Users deleted during the walk move later users to lower offsets,
+//     so the walk can miss users; the client cannot see that.
+//   - A server that returns the same page again, with the same total, ends
+//     the walk with an error instead of a loop.
+//   - An error, such as a failed request or a canceled ctx, is the last
+//     element of the sequence.
+//   - Stopping the range loop stops fetching.
 func (s *UserService) Pages(ctx context.Context, params ListUsersParams) iter.Seq2[*Page[User], error] {
 	fetch := func(ctx context.Context, limit, offset int) (*Page[User], error) {
 		p := params
@@ -85,8 +102,11 @@ func (s *UserService) Pages(ctx context.Context, params ListUsersParams) iter.Se
 	return walkPages(ctx, params.Limit, params.Offset, fetch, userKey)
 }
 
-// All returns every user that matches params, one by one, as Pages fetches
-// them. Breaking out of the loop stops fetching.
+// All returns every user that matches params, one by one, as Pages
+// fetches them page by page, with the same rules: each user is yielded
+// once even when users are added during the walk, users deleted during
+// the walk can be missed, an error is the last element, and breaking out of
+// the loop stops fetching.
 func (s *UserService) All(ctx context.Context, params ListUsersParams) iter.Seq2[User, error] {
 	return walkItems(s.Pages(ctx, params))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -56,7 +55,7 @@ func (a *app) call(cmd *cobra.Command, fn func(context.Context, *redcore.Client)
 func withCause(err, cause error) error {
 	var act *actionError
 	if errors.As(err, &act) {
-		return failed(act.action, cause)
+		return &actionError{action: act.action, err: cause, check: act.check}
 	}
 	return cause
 }
@@ -71,9 +70,16 @@ func (a *app) connect() (client *redcore.Client, release func(), err error) {
 	if a.allowHTTP {
 		opts = append(opts, redcore.WithInsecureHTTP())
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if a.verbose {
-		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// At a terminal, and always with -v, each retry wait is shown as a
+	// line, so that a command waiting on a 429 does not look stuck.
+	logger := slog.New(slog.DiscardHandler)
+	terminal := isTerminal(a.stderr)
+	if a.verbose || terminal {
+		var verbose slog.Handler
+		if a.verbose {
+			verbose = slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		}
+		logger = slog.New(newRetryNotices(a.stderr, verbose, terminal))
 		opts = append(opts, redcore.WithLogger(logger))
 	}
 
@@ -127,7 +133,7 @@ func (a *app) connect() (client *redcore.Client, release func(), err error) {
 // check, but its message names its Go option.
 func (a *app) checkBaseURL(baseURL string) error {
 	u, err := url.Parse(baseURL)
-	if err != nil || a.allowHTTP || u.Scheme != "http" {
+	if err != nil || a.allowHTTP || u.Scheme != "http" || u.Host == "" {
 		// The client reports a malformed URL itself.
 		return nil
 	}

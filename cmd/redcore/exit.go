@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,8 +37,9 @@ const exitCodesHelp = `Exit codes:
   4    not found (404)
   5    unauthorized or forbidden (401, 403)
   6    rate limited (429) after the retries
-  7    server or network failure (5xx, connection error, --timeout) after the retries
-  130  interrupted (Ctrl-C)`
+  7    server or network failure (5xx, connection error, a response that is not
+       the expected JSON, --timeout) after the retries
+  130  interrupted (Ctrl-C); a create, update or delete may have been applied`
 
 // usageError is a mistake in the command line or the environment, found
 // before any request is sent. It exits with exitUsage. With hint, the error
@@ -58,10 +58,15 @@ func usagef(format string, args ...any) error {
 }
 
 // actionError names the operation that failed, such as `get user "usr_1"`,
-// so that the error line shows what was attempted on which id.
+// so that the error line shows what was attempted on which id. An error
+// wrapped in an actionError came from a call of the client, so only such an
+// error can be a network or server failure.
 type actionError struct {
 	action string
 	err    error
+	// check is the command that shows whether a write was applied, for a
+	// write ended before the server's response. It is empty for a read.
+	check string
 }
 
 func (e *actionError) Error() string { return e.action + ": " + e.err.Error() }
@@ -73,6 +78,16 @@ func failed(action string, err error) error {
 		return nil
 	}
 	return &actionError{action: action, err: err}
+}
+
+// failedWrite is failed for a create, update or delete: when Ctrl-C or
+// --timeout ends the command, the error line says that the request may
+// have been applied and shows check, the command that tells.
+func failedWrite(action, check string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &actionError{action: action, err: err, check: check}
 }
 
 // errDeclined is returned when the person at the terminal does not confirm.
@@ -103,6 +118,10 @@ func exitCode(err error) int {
 	if errors.Is(err, errInterrupted) {
 		return exitInterrupted
 	}
+	var timeout *timeoutError
+	if errors.As(err, &timeout) {
+		return exitUnavailable
+	}
 
 	var apiErr *redcore.APIError
 	if errors.As(err, &apiErr) {
@@ -113,8 +132,15 @@ func exitCode(err error) int {
 		return statusExitCode(apiErr.StatusCode)
 	}
 
-	var timeout *timeoutError
-	if errors.As(err, &timeout) || isNetworkError(err) {
+	// Only the client's calls reach the network, so an error of the same
+	// kind from a local file or socket, such as the state file of the mock,
+	// is not a network failure.
+	var act *actionError
+	if !errors.As(err, &act) {
+		return exitUnexpected
+	}
+	var decodeErr *redcore.DecodeError
+	if errors.As(act.err, &decodeErr) || isNetworkError(act.err) {
 		return exitUnavailable
 	}
 	return exitUnexpected
@@ -158,37 +184,52 @@ func isNetworkError(err error) bool {
 
 // errorLine formats err as the one line printed on standard error: for an
 // API error the HTTP status, the error code, the message, the details and
-// the request id.
+// the request id. Errors that did not come from a response are printed as
+// they are.
 func errorLine(err error) string {
-	action := ""
+	action, check := "", ""
 	var act *actionError
 	if errors.As(err, &act) {
 		action = act.action + ": "
+		check = act.check
 		err = act.err
 	}
 
 	var apiErr *redcore.APIError
+	var decodeErr *redcore.DecodeError
 	var urlErr *url.Error
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
+	var timeout *timeoutError
 	var msg string
 	switch {
 	case errors.As(err, &apiErr):
 		msg = describeAPIError(apiErr)
-	case errors.As(err, &urlErr) && urlErr.Err != nil:
+	case errors.As(err, &decodeErr):
+		msg = describeDecodeError(decodeErr)
+	case errors.As(err, &urlErr) && urlErr.Err != nil && urlErr.Op != "parse":
 		// url.Error quotes the URL in Go syntax; this names the method and
 		// the URL plainly, then the cause.
 		msg = fmt.Sprintf("%s %s failed: %v", strings.ToUpper(urlErr.Op), urlErr.URL, urlErr.Err)
-	case errors.As(err, &syntaxErr):
-		msg = fmt.Sprintf("the server sent a response that is not valid JSON (byte %d)", syntaxErr.Offset)
-	case errors.As(err, &typeErr):
-		msg = fmt.Sprintf("the server sent a %s where a %s was expected in field %q", typeErr.Value, typeErr.Type, typeErr.Field)
 	default:
 		// The client's own errors start with the package name, which the
 		// line already has.
 		msg = strings.TrimPrefix(err.Error(), "redcore: ")
 	}
+
+	if check != "" && (errors.Is(err, errInterrupted) || errors.As(err, &timeout)) {
+		msg += "; the request may have been applied: check with " + check
+	}
 	return "redcore: " + oneLine(action+msg)
+}
+
+// describeDecodeError formats a 2xx response whose body is not the expected
+// JSON, such as `the server sent a 200 response that is not the expected
+// JSON (content type "text/html"; request_id req_1): invalid character...`.
+func describeDecodeError(e *redcore.DecodeError) string {
+	about := fmt.Sprintf("content type %q", e.ContentType)
+	if e.RequestID != "" {
+		about += "; request_id " + e.RequestID
+	}
+	return fmt.Sprintf("the server sent a %d response that is not the expected JSON (%s): %v", e.StatusCode, about, e.Err)
 }
 
 // describeAPIError formats an API error as
@@ -214,13 +255,24 @@ func describeAPIError(e *redcore.APIError) string {
 		}
 		b.WriteString(" [" + strings.Join(issues, "; ") + "]")
 	}
-	if e.StatusCode == 429 && e.RetryAfter > 0 {
+	// The sandbox, like other servers, may name the wait in the message.
+	if e.StatusCode == 429 && e.RetryAfter > 0 && !strings.Contains(strings.ToLower(e.Message), "retry after") {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request_id " + e.RequestID + ")")
 	}
+	if isNoRoute(e) {
+		b.WriteString("; check that the base URL (--base-url or $" + baseURLEnv + ") ends with the API version path, such as " + redcore.DefaultBaseURL)
+	}
 	return b.String()
+}
+
+// isNoRoute reports whether e is a 404 for a path the server has no route
+// for, not for a missing resource. A base URL without its version path,
+// such as http://127.0.0.1:8080 instead of http://127.0.0.1:8080/v1, gives it.
+func isNoRoute(e *redcore.APIError) bool {
+	return e.StatusCode == 404 && strings.Contains(strings.ToLower(e.Message), "no route")
 }
 
 // oneLine replaces line breaks and other control characters, which a server

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/redcore/redcore-go/redcore"
 )
@@ -30,7 +35,13 @@ func TestExitCode(t *testing.T) {
 		{"500", &redcore.APIError{StatusCode: 500}, exitUnavailable},
 		{"503", &redcore.APIError{StatusCode: 503}, exitUnavailable},
 		{"timeout", failed("list users", &timeoutError{limit: "1s"}), exitUnavailable},
-		{"deadline", fmt.Errorf("wait: %w", context.DeadlineExceeded), exitUnavailable},
+		{"deadline", failed("list users", fmt.Errorf("wait: %w", context.DeadlineExceeded)), exitUnavailable},
+		{"connection refused", failed("list users", &url.Error{Op: "Get", URL: "http://127.0.0.1:1/v1/users", Err: syscall.ECONNREFUSED}), exitUnavailable},
+		{"undecodable response", failed("get user", &redcore.DecodeError{StatusCode: 200, Err: &json.SyntaxError{}}), exitUnavailable},
+		{"local json", fmt.Errorf("read state: %w", &json.SyntaxError{}), exitUnexpected},
+		{"local listen", fmt.Errorf("listen on 127.0.0.1:80: %w", &net.OpError{Op: "listen", Err: syscall.EACCES}), exitUnexpected},
+		{"local eof", fmt.Errorf("read state: %w", io.ErrUnexpectedEOF), exitUnexpected},
+		{"write interrupted", failedWrite("create user", "redcore users list", errInterrupted), exitInterrupted},
 		{"interrupted", failed("list users", errInterrupted), exitInterrupted},
 		{"declined", failed("delete user", errDeclined), exitUnexpected},
 		{"other", errors.New("boom"), exitUnexpected},
@@ -67,6 +78,51 @@ func TestErrorLine(t *testing.T) {
 			"network error",
 			failed("list users", &url.Error{Op: "Get", URL: "http://127.0.0.1:1/v1/users", Err: errors.New("connection refused")}),
 			`redcore: list users: GET http://127.0.0.1:1/v1/users failed: connection refused`,
+		},
+		{
+			"local json error verbatim",
+			fmt.Errorf("load state file s.json: %w", &json.SyntaxError{}),
+			`redcore: load state file s.json: ` + (&json.SyntaxError{}).Error(),
+		},
+		{
+			"undecodable response",
+			failed(`get user "usr_1"`, &redcore.DecodeError{StatusCode: 200, ContentType: "text/html", RequestID: "req_1", Err: errors.New("invalid character '<'")}),
+			`redcore: get user "usr_1": the server sent a 200 response that is not the expected JSON (content type "text/html"; request_id req_1): invalid character '<'`,
+		},
+		{
+			"create interrupted",
+			failedWrite(`create user "x@example.com"`, "redcore users list --q x@example.com", errInterrupted),
+			`redcore: create user "x@example.com": interrupted; the request may have been applied: check with redcore users list --q x@example.com`,
+		},
+		{
+			"update timed out",
+			failedWrite(`update user "usr_1"`, "redcore users get usr_1", &timeoutError{limit: "5s"}),
+			`redcore: update user "usr_1": timed out after 5s (--timeout); the request may have been applied: check with redcore users get usr_1`,
+		},
+		{
+			"write rejected",
+			failedWrite(`update user "usr_1"`, "redcore users get usr_1", &redcore.APIError{StatusCode: 409, Code: "DUPLICATE_EMAIL", Message: "taken"}),
+			`redcore: update user "usr_1": 409 DUPLICATE_EMAIL: taken`,
+		},
+		{
+			"read interrupted",
+			failed(`get user "usr_1"`, errInterrupted),
+			`redcore: get user "usr_1": interrupted`,
+		},
+		{
+			"retry after in the message",
+			&redcore.APIError{StatusCode: 429, Code: "RATE_LIMIT_EXCEEDED", Message: "rate limit exceeded; retry after 20 seconds", RetryAfter: 20 * time.Second},
+			`redcore: 429 RATE_LIMIT_EXCEEDED: rate limit exceeded; retry after 20 seconds`,
+		},
+		{
+			"retry after from the header",
+			&redcore.APIError{StatusCode: 429, Code: "RATE_LIMIT_EXCEEDED", Message: "slow down", RetryAfter: 20 * time.Second},
+			`redcore: 429 RATE_LIMIT_EXCEEDED: slow down (retry after 20s)`,
+		},
+		{
+			"no route",
+			&redcore.APIError{StatusCode: 404, Code: "NOT_FOUND", Message: "no route for GET /users"},
+			`redcore: 404 NOT_FOUND: no route for GET /users; check that the base URL (--base-url or $REDCORE_BASE_URL) ends with the API version path, such as https://api.redcore.com/v1`,
 		},
 		{
 			"client prefix dropped",
@@ -115,6 +171,26 @@ func TestCell(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := cell(tt.in); got != tt.want {
 				t.Errorf("cell(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"email", "x@example.com", "x@example.com"},
+		{"id", "usr_98765", "usr_98765"},
+		{"space", "a b", "'a b'"},
+		{"quote", "o'neil@example.com", `'o'\''neil@example.com'`},
+		{"dollar", "$HOME", "'$HOME'"},
+		{"empty", "", "''"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := shellQuote(tt.in); got != tt.want {
+				t.Errorf("shellQuote(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
 	}

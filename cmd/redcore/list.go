@@ -56,14 +56,16 @@ func runListAll[T any](ctx context.Context, a *app, offset int, l listing[T]) er
 	defer bar.clear()
 
 	items := []T{}
+	total := -1 // unknown until the first page
 	for page, err := range l.pages(ctx) {
 		if err != nil {
 			bar.clear()
-			return failed(fmt.Sprintf("list %s (after %d)", l.noun, len(items)), err)
+			return failed(listAllAction(l.noun, len(items), total), err)
 		}
 		items = append(items, page.Data...)
 		// The walk starts at offset, so the items before it are not fetched.
-		bar.update(len(items), max(page.Total-offset, len(items)))
+		total = max(page.Total-offset, len(items))
+		bar.update(len(items), total)
 	}
 	bar.clear()
 
@@ -77,4 +79,14 @@ func runListAll[T any](ctx context.Context, a *app, offset int, l listing[T]) er
 	}
 	_, err := fmt.Fprintf(a.stdout, "%d %s\n", len(items), l.noun)
 	return err
+}
+
+// listAllAction names a walk of every page that failed after fetched items
+// of total, such as "list users (stopped after 40 of 87 users)", or "list
+// users" when it failed on the first page and total is negative.
+func listAllAction(noun string, fetched, total int) string {
+	if total < 0 {
+		return "list " + noun
+	}
+	return fmt.Sprintf("list %s (stopped after %d of %d %s)", noun, fetched, total, noun)
 }

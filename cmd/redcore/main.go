@@ -127,7 +127,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.SetErr(a.stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &usageError{err: err, hint: true}
+		return &usageError{err: flagValueError(err), hint: true}
 	})
 
 	flags := root.PersistentFlags()
@@ -146,7 +146,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newProductsCommand(),
 		newMockCommand(),
 		newCompletionCommand(),
-		newVersionCommand(),
+		a.newVersionCommand(),
 	)
 	return root
 }
@@ -161,7 +161,7 @@ func (a *app) checkGlobalFlags(cmd *cobra.Command, _ []string) error {
 		return usagef("invalid --output %q: use table or json", a.output)
 	}
 	if a.maxRetries < 0 {
-		return usagef("invalid --max-retries %d: must be 0 or more", a.maxRetries)
+		return usagef("invalid --max-retries %d: %s", a.maxRetries, flagRules["max-retries"])
 	}
 	if a.timeout < 0 {
 		return usagef("invalid --timeout %s: must be positive", a.timeout)

@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 // variables, all on 127.0.0.1:
 //
 //	SANDBOX_URL    base URL of a redcoretest sandbox that lives as long as the script
+//	SANDBOX_ORIGIN the same sandbox without the version path /v1
 //	SANDBOX_TOKEN  the sandbox's full-scope token
 //	SCRIPTED       origin of a scriptedServer: $SCRIPTED/MODE/v1 is the base URL of one mode
 //	CLOSED_URL     base URL on a port that nothing listens on
@@ -70,6 +71,7 @@ func setupScript(env *testscript.Env) error {
 		_ = handler.Close()
 	})
 	env.Setenv("SANDBOX_URL", sandbox.URL+"/v1")
+	env.Setenv("SANDBOX_ORIGIN", sandbox.URL)
 	env.Setenv("SANDBOX_TOKEN", redcoretest.DefaultToken)
 
 	scripted := newScriptedServer()

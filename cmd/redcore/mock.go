@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,11 +9,13 @@ import (
 	"net/http"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/redcore/redcore-go/redcore/redcoretest"
 )
@@ -27,7 +28,7 @@ const mockLong = `mock serves the RedCore sandbox, an in-memory RedCore API with
 over HTTP until it gets SIGINT or SIGTERM, then finishes the requests in flight
 and stops.
 
-It prints the base URL and, without --grant, a new random token with every
+It prints the base URL and, without --grant, a random token with every
 scope, as shell exports for REDCORE_BASE_URL and REDCORE_API_TOKEN. It logs
 each request, and each invitation a created user would get, to stderr.
 
@@ -37,7 +38,13 @@ holds the sample data). Repeat it for more tokens.
 
 With --state FILE, users, invitations and idempotency keys are kept in FILE:
 every write is on disk before its response is sent, and the file is read
-again at the next start. Without it, data lives in memory only.`
+again at the next start. Without --grant, the random token is kept in FILE
+too and printed again at the next start, so the exported token and the
+recorded idempotency keys keep working. FILE holds that token: keep it
+private. Without --state, data lives in memory only.
+
+--addr on an address other than loopback, such as 0.0.0.0:8080, makes the
+sandbox reachable from other hosts; it logs a warning when it does.`
 
 // mockFlags are the settings of redcore mock.
 type mockFlags struct {
@@ -70,18 +77,76 @@ func newMockCommand() *cobra.Command {
 	flags.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (port 0 picks a free port)")
 	flags.StringArrayVar(&f.grants, "grant", nil, "grant a token scopes, as TOKEN[@ORG]=SCOPE,SCOPE (repeatable; default one random token with every scope)")
 	flags.IntVar(&f.rateLimit, "rate-limit", redcoretest.DefaultRateLimit, "requests per minute allowed to each token")
-	flags.StringVar(&f.state, "state", "", "file that keeps users and idempotency keys across restarts (default memory only)")
+	flags.StringVar(&f.state, "state", "", "file that keeps users, idempotency keys and the random token across restarts (default memory only)")
 	flags.DurationVar(&f.latency, "latency", 0, "delay added to every API request, such as 200ms")
 	flags.Float64Var(&f.failRate, "fail-rate", 0, "fraction of API requests, from 0 to 1, that get 503 before anything is done")
 	flags.Float64Var(&f.dropRate, "drop-rate", 0, "fraction of API requests, from 0 to 1, that are done and then closed without a response")
 	flags.Int64Var(&f.seed, "seed", 1, "seed of the fault draws; the same seed gives the same faults to the same sequential requests")
+
+	// The global flags configure the client, which mock does not use, so
+	// its help leaves them out. Hiding them here changes only the flags of
+	// this run of the program, whose help is all it does next.
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		c.InheritedFlags().VisitAll(func(f *pflag.Flag) { f.Hidden = true })
+		c.Parent().HelpFunc()(c, args)
+	})
 	return cmd
+}
+
+// mockError is a failure of redcore mock itself, such as a state file it
+// cannot read or an address it cannot listen on. Its message is complete:
+// it wraps no cause, so that the error line prints it as it is and never
+// reads a local JSON or socket error as a server's response.
+type mockError struct {
+	msg string
+}
+
+func (e *mockError) Error() string { return "mock: " + e.msg }
+
+// mockFailure returns a mockError with the message of err, without the
+// package prefix of the sandbox's errors.
+func mockFailure(err error) error {
+	return &mockError{msg: strings.TrimPrefix(err.Error(), "redcoretest: ")}
+}
+
+// listenFailure returns the mockError of a failed listen on addr, with
+// what to do about it.
+func listenFailure(addr string, err error) error {
+	cause := err
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		cause = opErr.Err
+	}
+	hint := "check --addr, which takes host:port"
+	if errors.Is(err, syscall.EADDRINUSE) {
+		hint = "stop the program that uses it or choose another --addr (port 0 picks a free port)"
+	}
+	return &mockError{msg: fmt.Sprintf("cannot listen on %s: %v; %s", addr, cause, hint)}
+}
+
+// mockBaseURL returns the base URL that clients on this machine use for a
+// sandbox listening on addr. A client cannot connect to an unspecified
+// address such as 0.0.0.0 or ::, so the URL names 127.0.0.1, where such a
+// listener also accepts connections. public reports whether hosts other
+// than this one can reach addr.
+func mockBaseURL(addr net.Addr) (baseURL string, public bool) {
+	host := addr.String()
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + host + "/v1", true
+	}
+	ip := tcp.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	host = net.JoinHostPort(ip.String(), strconv.Itoa(tcp.Port))
+	return "http://" + host + "/v1", !tcp.IP.IsLoopback()
 }
 
 // runMock serves the sandbox until the command's context ends or the
 // process gets SIGINT or SIGTERM.
 func runMock(cmd *cobra.Command, f mockFlags) error {
-	opts, token, err := mockOptions(f)
+	opts, err := mockOptions(f)
 	if err != nil {
 		return err
 	}
@@ -90,19 +155,23 @@ func runMock(cmd *cobra.Command, f mockFlags) error {
 
 	handler, err := redcoretest.NewHandler(opts...)
 	if err != nil {
-		return err
+		return mockFailure(err)
 	}
 	listener, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		_ = handler.Close()
-		return fmt.Errorf("listen on %s: %w", f.addr, err)
+		return listenFailure(f.addr, err)
 	}
-	baseURL := "http://" + listener.Addr().String() + "/v1"
+	baseURL, public := mockBaseURL(listener.Addr())
+	if public {
+		logger.Warn("sandbox is reachable from other hosts; use a loopback --addr such as 127.0.0.1:8080 to keep it on this machine",
+			"addr", listener.Addr().String())
+	}
 
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "export REDCORE_BASE_URL=%s\n", baseURL)
 	if len(f.grants) == 0 {
-		fmt.Fprintf(out, "export REDCORE_API_TOKEN=%s\n", token)
+		fmt.Fprintf(out, "export REDCORE_API_TOKEN=%s\n", handler.Token())
 	}
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
@@ -121,7 +190,7 @@ func runMock(cmd *cobra.Command, f mockFlags) error {
 	select {
 	case err := <-served:
 		_ = handler.Close()
-		return fmt.Errorf("serve on %s: %w", f.addr, err)
+		return &mockError{msg: fmt.Sprintf("serve on %s: %v", f.addr, err)}
 	case <-ctx.Done():
 	}
 
@@ -132,26 +201,26 @@ func runMock(cmd *cobra.Command, f mockFlags) error {
 	closeErr := handler.Close()
 	if err := errors.Join(shutdownErr, closeErr); err != nil {
 		logger.Error("sandbox stopped with an error", "error", err)
-		return fmt.Errorf("stop sandbox: %w", err)
+		return &mockError{msg: fmt.Sprintf("stop sandbox: %v", err)}
 	}
 	logger.Info("sandbox stopped")
 	return nil
 }
 
-// mockOptions turns the flags into sandbox options and returns the token
-// to print: a new random one when no --grant is given.
-func mockOptions(f mockFlags) ([]redcoretest.Option, string, error) {
+// mockOptions turns the flags into sandbox options. Without --grant the
+// sandbox makes a random token, or takes the one its state file kept.
+func mockOptions(f mockFlags) ([]redcoretest.Option, error) {
 	if f.rateLimit < 1 {
-		return nil, "", usagef("invalid --rate-limit %d: must be at least 1", f.rateLimit)
+		return nil, usagef("invalid --rate-limit %d: must be at least 1", f.rateLimit)
 	}
 	if f.latency < 0 {
-		return nil, "", usagef("invalid --latency %s: must be 0 or more", f.latency)
+		return nil, usagef("invalid --latency %s: must be 0 or more", f.latency)
 	}
 	if f.failRate < 0 || f.failRate > 1 {
-		return nil, "", usagef("invalid --fail-rate %v: must be from 0 to 1", f.failRate)
+		return nil, usagef("invalid --fail-rate %v: must be from 0 to 1", f.failRate)
 	}
 	if f.dropRate < 0 || f.dropRate > 1 {
-		return nil, "", usagef("invalid --drop-rate %v: must be from 0 to 1", f.dropRate)
+		return nil, usagef("invalid --drop-rate %v: must be from 0 to 1", f.dropRate)
 	}
 
 	opts := []redcoretest.Option{
@@ -164,18 +233,16 @@ func mockOptions(f mockFlags) ([]redcoretest.Option, string, error) {
 	}
 
 	if len(f.grants) == 0 {
-		token := "sandbox_" + strings.ToLower(rand.Text())
-		opts = append(opts, redcoretest.WithGrant(token, redcoretest.DefaultOrg, redcoretest.AllScopes...))
-		return opts, token, nil
+		return append(opts, redcoretest.WithRandomToken()), nil
 	}
 	for _, g := range f.grants {
 		token, org, scopes, err := parseGrant(g)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		opts = append(opts, redcoretest.WithGrant(token, org, scopes...))
 	}
-	return opts, "", nil
+	return opts, nil
 }
 
 // parseGrant parses TOKEN[@ORG]=SCOPE,SCOPE. The organization is after the

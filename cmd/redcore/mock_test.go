@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -352,6 +355,156 @@ func TestParseGrant(t *testing.T) {
 			}
 			if token != tt.token || org != tt.org || !slices.Equal(scopes, tt.scopes) {
 				t.Errorf("got %q, %q, %v, want %q, %q, %v", token, org, scopes, tt.token, tt.org, tt.scopes)
+			}
+		})
+	}
+}
+
+// runMockToExit runs redcore mock with args, expecting it to fail at
+// start, and returns its exit code and stderr.
+func runMockToExit(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	path, err := exec.LookPath("redcore")
+	if err != nil {
+		t.Fatalf("find the redcore test command: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, append([]string{"mock"}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		t.Fatalf("redcore mock %v: %v, want an exit with an error; stderr:\n%s", args, err, stderr.String())
+	}
+	return exitErr.ExitCode(), stderr.String()
+}
+
+func TestMockStartFailures(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	malformed := write("malformed.json", `{"version":2,"users":`)
+	future := write("future.json", `{"version":99}`)
+	notState := write("list.json", `[1,2]`)
+	missingDir := filepath.Join(dir, "missing", "state.json")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	busyAddr := busy.Addr().String()
+
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"malformed state", []string{"--addr", "127.0.0.1:0", "--state", malformed},
+			[]string{`redcore: mock: state file "` + malformed + `" is not valid JSON`, "line 1, column 21", "fix the file, or delete it"}},
+		{"state of other version", []string{"--addr", "127.0.0.1:0", "--state", future},
+			[]string{`redcore: mock: state file "` + future + `" has version 99`, "reads versions 1 to 2", "fix the file, or delete it"}},
+		{"state not an object", []string{"--addr", "127.0.0.1:0", "--state", notState},
+			[]string{`redcore: mock: state file "` + notState + `" is not a sandbox state file`, "fix the file, or delete it"}},
+		{"state is a directory", []string{"--addr", "127.0.0.1:0", "--state", dir},
+			[]string{`redcore: mock: cannot read state file "` + dir + `": is a directory`, "choose another path"}},
+		{"state directory missing", []string{"--addr", "127.0.0.1:0", "--state", missingDir},
+			[]string{`redcore: mock: cannot write state file "` + missingDir + `": directory "` + filepath.Dir(missingDir) + `" does not exist`, "create it"}},
+		{"port in use", []string{"--addr", busyAddr},
+			[]string{"redcore: mock: cannot listen on " + busyAddr + ":", "address already in use", "choose another --addr"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stderr := runMockToExit(t, tt.args...)
+			if code != exitUnexpected {
+				t.Errorf("exit code = %d, want %d", code, exitUnexpected)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr has no %q:\n%s", want, stderr)
+				}
+			}
+			if strings.Contains(stderr, "the server sent") {
+				t.Errorf("stderr reads a local error as a server's response:\n%s", stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("stderr has more than one line:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestMockStateKeepsToken(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	first := startMock(t, "--state", state)
+	body := `{"email":"bob@example.com","name":"Bob Smith","role":"editor"}`
+	status, created := first.do("POST", "/users", body, "Idempotency-Key", "create-bob")
+	if status != http.StatusCreated {
+		t.Fatalf("create: status %d: %s", status, created)
+	}
+	first.stop(syscall.SIGKILL)
+
+	second := startMock(t, "--state", state)
+	t.Run("same token printed", func(t *testing.T) {
+		if second.token != first.token {
+			t.Errorf("token = %q after restart, want %q", second.token, first.token)
+		}
+	})
+	t.Run("old token accepted", func(t *testing.T) {
+		second.token = first.token
+		if status, body := second.do("GET", "/users?limit=1", ""); status != http.StatusOK {
+			t.Errorf("status = %d, want 200: %s", status, body)
+		}
+	})
+	t.Run("key replays", func(t *testing.T) {
+		second.token = first.token
+		status, replayed := second.do("POST", "/users", body, "Idempotency-Key", "create-bob")
+		if status != http.StatusCreated {
+			t.Errorf("status = %d, want the recorded 201: %s", status, replayed)
+		}
+		if replayed != created {
+			t.Errorf("body = %s, want %s", replayed, created)
+		}
+	})
+	t.Run("state file private", func(t *testing.T) {
+		info, err := os.Stat(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("state file mode = %v, want no access for group and others", perm)
+		}
+	})
+}
+
+func TestMockBaseURL(t *testing.T) {
+	tests := []struct {
+		name   string
+		addr   *net.TCPAddr
+		want   string
+		public bool
+	}{
+		{"loopback", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080/v1", false},
+		{"loopback ipv6", &net.TCPAddr{IP: net.IPv6loopback, Port: 8080}, "http://[::1]:8080/v1", false},
+		{"unspecified ipv4", &net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://127.0.0.1:8080/v1", true},
+		{"unspecified ipv6", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://127.0.0.1:8080/v1", true},
+		{"no address", &net.TCPAddr{Port: 8080}, "http://127.0.0.1:8080/v1", true},
+		{"other host", &net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 8080}, "http://192.0.2.7:8080/v1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, public := mockBaseURL(tt.addr)
+			if got != tt.want {
+				t.Errorf("base URL = %q, want %q", got, tt.want)
+			}
+			if public != tt.public {
+				t.Errorf("public = %v, want %v", public, tt.public)
 			}
 		})
 	}

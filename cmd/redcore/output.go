@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/term"
+
 	"github.com/redcore/redcore-go/redcore"
 )
 
@@ -122,12 +124,10 @@ func pageFooter(noun string, count, total, offset int) string {
 	return line
 }
 
-// isTerminal reports whether f is a terminal, from its mode alone: a
-// character device. /dev/null is one too, so a command whose stdin is
-// /dev/null is treated as interactive and reads end of file.
+// isTerminal reports whether f is a terminal. It asks the terminal driver,
+// because a file's mode cannot tell: /dev/null is a character device too.
 func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return f != nil && term.IsTerminal(int(f.Fd()))
 }
 
 // progress shows "fetched N of TOTAL NOUN" on one line that it rewrites in

@@ -125,8 +125,14 @@ An email address can belong to one user of the organization only.`,
 		Example: `  redcore users create --email bob@example.com --name "Bob Smith" --role editor`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkRequired(map[string]string{"email": email, "name": name, "role": role}); err != nil {
+				return err
+			}
 			if err := checkEmail(email); err != nil {
 				return err
+			}
+			if name == "" {
+				return usagef("missing --name: the new user's full name is required")
 			}
 			if err := checkName(name); err != nil {
 				return err
@@ -139,7 +145,7 @@ An email address can belong to one user of the organization only.`,
 			return a.call(cmd, func(ctx context.Context, c *redcore.Client) error {
 				user, err := c.Users.Create(ctx, params)
 				if err != nil {
-					return failed(fmt.Sprintf("create user %q", email), err)
+					return failedWrite(fmt.Sprintf("create user %q", email), "redcore users list --q "+shellQuote(email), err)
 				}
 				return a.printUser(user)
 			})
@@ -197,7 +203,7 @@ one of --name, --role and --status is required.`,
 			return a.call(cmd, func(ctx context.Context, c *redcore.Client) error {
 				user, err := c.Users.Update(ctx, id, params)
 				if err != nil {
-					return failed(fmt.Sprintf("update user %q", id), err)
+					return failedWrite(fmt.Sprintf("update user %q", id), "redcore users get "+shellQuote(id), err)
 				}
 				return a.printUser(user)
 			})
@@ -248,7 +254,7 @@ standard input is not a terminal, as in a script, --yes is required.`,
 
 			return a.call(cmd, func(ctx context.Context, c *redcore.Client) error {
 				if err := c.Users.Delete(ctx, id); err != nil {
-					return failed(fmt.Sprintf("delete user %q", id), err)
+					return failedWrite(fmt.Sprintf("delete user %q", id), "redcore users get "+shellQuote(id), err)
 				}
 				if a.output == "json" {
 					// The API responds with 204 and no body, so there is no JSON to print.

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -24,6 +27,44 @@ const (
 	maxLimit = 100
 )
 
+// flagRules maps a flag name to the values the flag accepts, for the
+// message of a value that does not parse or is out of range.
+var flagRules = map[string]string{
+	"limit":       fmt.Sprintf("must be an integer from %d to %d", minLimit, maxLimit),
+	"offset":      "must be an integer, 0 or more",
+	"max-retries": "must be an integer, 0 or more",
+	"timeout":     "must be a duration such as 30s or 2m",
+}
+
+// flagValueError rewrites pflag's error for a flag value that does not
+// parse, such as `invalid argument "abc" for "--limit" flag:
+// strconv.ParseInt: parsing "abc": invalid syntax`, as `invalid --limit
+// "abc": must be an integer from 1 to 100`. Other errors are returned as
+// they are.
+func flagValueError(err error) error {
+	var invalid *pflag.InvalidValueError
+	if !errors.As(err, &invalid) || invalid.GetFlag() == nil {
+		return err
+	}
+	flag := invalid.GetFlag()
+	rule, ok := flagRules[flag.Name]
+	if !ok {
+		switch flag.Value.Type() {
+		case "int", "int64", "uint", "uint64":
+			rule = "must be an integer"
+		case "float64", "float32":
+			rule = "must be a number"
+		case "duration":
+			rule = "must be a duration such as 30s or 2m"
+		case "bool":
+			rule = "must be true or false"
+		default:
+			return err
+		}
+	}
+	return fmt.Errorf("invalid --%s %q: %s", flag.Name, invalid.GetValue(), rule)
+}
+
 // checkEnum returns a usage error unless value is one of allowed. An empty
 // value passes, because a filter left empty is not applied.
 func checkEnum(flag, value string, allowed []string) error {
@@ -46,10 +87,20 @@ func checkChoice(flag, value string, allowed []string) error {
 
 // orList joins values as "a, b or c".
 func orList(values []string) string {
+	return joinList(values, " or ")
+}
+
+// andList joins values as "a, b and c".
+func andList(values []string) string {
+	return joinList(values, " and ")
+}
+
+// joinList joins values with commas and last before the last value.
+func joinList(values []string, last string) string {
 	if len(values) == 1 {
 		return values[0]
 	}
-	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+	return strings.Join(values[:len(values)-1], ", ") + last + values[len(values)-1]
 }
 
 // checkID returns a usage error for an id that cannot name a resource: an
@@ -86,6 +137,43 @@ func checkName(name string) error {
 	return nil
 }
 
+// checkRequired returns a usage error such as "missing --name and --role"
+// when two or more flags of values, a map from flag name to value, are
+// empty. A single missing flag is left to the check of that flag, whose
+// message states the values it accepts.
+func checkRequired(values map[string]string) error {
+	var missing []string
+	for _, flag := range slices.Sorted(maps.Keys(values)) {
+		if values[flag] == "" {
+			missing = append(missing, "--"+flag)
+		}
+	}
+	if len(missing) < 2 {
+		// The check of the one flag names what it takes.
+		return nil
+	}
+	return usagef("missing %s", andList(missing))
+}
+
+// shellQuote returns s as one shell word: unchanged when it contains only
+// characters that need no quoting, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, needsQuoting) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// needsQuoting reports whether r has a meaning to the shell, or might have:
+// every rune but ASCII letters, digits and @%+=:,./_- counts.
+func needsQuoting(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	}
+	return !strings.ContainsRune("@%+=:,./_-", r)
+}
+
 // listFlags are the paging and search flags of a list command.
 type listFlags struct {
 	q      string
@@ -105,10 +193,10 @@ func (l *listFlags) register(fs *pflag.FlagSet, searched string) {
 // check validates the paging flags and sets the page size of --all.
 func (l *listFlags) check(cmd *cobra.Command) error {
 	if cmd.Flags().Changed("limit") && (l.limit < minLimit || l.limit > maxLimit) {
-		return usagef("invalid --limit %d: use %d to %d", l.limit, minLimit, maxLimit)
+		return usagef("invalid --limit %d: %s", l.limit, flagRules["limit"])
 	}
 	if l.offset < 0 {
-		return usagef("invalid --offset %d: must be 0 or more", l.offset)
+		return usagef("invalid --offset %d: %s", l.offset, flagRules["offset"])
 	}
 	if l.all && l.limit == 0 {
 		// The largest page takes the fewest requests.

@@ -60,7 +60,7 @@ func tokenID(token string) string {
 func (a *authenticator) authenticate(r *http.Request) (*principal, *apiError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
-		return nil, unauthorized("missing bearer token in the Authorization header")
+		return nil, unauthorized(`missing bearer token; send "Authorization: Bearer TOKEN"`)
 	}
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
@@ -74,7 +74,7 @@ func (a *authenticator) authenticate(r *http.Request) (*principal, *apiError) {
 		}
 	}
 	if match < 0 {
-		return nil, unauthorized("unknown bearer token")
+		return nil, unauthorized(`unknown bearer token; check that the token is current and sent as "Authorization: Bearer TOKEN"`)
 	}
 	return &a.grants[match], nil
 }

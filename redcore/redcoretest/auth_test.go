@@ -182,3 +182,34 @@ func TestGrantRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestAuthMessages(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name          string
+		authorization string
+		message       string
+	}{
+		{"missing", "", `missing bearer token; send "Authorization: Bearer TOKEN"`},
+		{"malformed", "Token abc", `malformed Authorization header; send "Authorization: Bearer TOKEN"`},
+		{"unknown", "Bearer not_a_token", `unknown bearer token; check that the token is current and sent as "Authorization: Bearer TOKEN"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.do("GET", "/users", "", "Authorization", tt.authorization)
+			if r.status != http.StatusUnauthorized {
+				t.Fatalf("status = %d, want 401", r.status)
+			}
+			e := r.errorBody(t)
+			if e.Code != api.UNAUTHORIZED {
+				t.Errorf("code = %s, want UNAUTHORIZED", e.Code)
+			}
+			if e.Message != tt.message {
+				t.Errorf("message = %q, want %q", e.Message, tt.message)
+			}
+			if e.Details != nil {
+				t.Errorf("details = %v, want none", *e.Details)
+			}
+		})
+	}
+}

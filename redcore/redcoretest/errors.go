@@ -10,12 +10,14 @@ import (
 )
 
 // apiError is an error response before it is written: the status, the code
-// and message of the body, and the details of a 400.
+// and message of the body, the details of a 400, and the Allow header of a
+// 405.
 type apiError struct {
 	status  int
 	code    api.ErrorCode
 	message string
 	details []api.ErrorDetail
+	allow   string
 }
 
 func (e *apiError) Error() string {
@@ -62,6 +64,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 		panic(err)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if e.allow != "" {
+		w.Header().Set("Allow", e.allow)
+	}
 	w.WriteHeader(e.status)
 	w.Write(append(data, '\n'))
 }

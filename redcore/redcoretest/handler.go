@@ -2,6 +2,7 @@ package redcoretest
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -35,9 +36,12 @@ type Handler struct {
 	validate    bool
 	operations  http.Handler
 
-	// token is the first granted token with every scope, or the first
-	// token if none has them all.
+	// token is the random token of WithRandomToken, else the first granted
+	// token with every scope, else the first token.
 	token string
+	// randomToken is the token of WithRandomToken, or the one a state file
+	// kept, which every save writes back.
+	randomToken string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -59,6 +63,25 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	// The state file is read first, because it may hold the random token
+	// to grant.
+	var state *stateFile
+	var doc stateDocument
+	var restored bool
+	if cfg.stateFile != "" {
+		state = &stateFile{path: cfg.stateFile}
+		var err error
+		if doc, restored, err = state.load(); err != nil {
+			return nil, fmt.Errorf("redcoretest: %w", err)
+		}
+	}
+	randomToken := doc.Token
+	if cfg.randomToken {
+		if randomToken == "" {
+			randomToken = newRandomToken()
+		}
+		cfg.grants = append(cfg.grants, grant{token: randomToken, org: DefaultOrg, scopes: slices.Clone(AllScopes)})
 	}
 	if len(cfg.grants) == 0 {
 		cfg.grants = []grant{{token: DefaultToken, org: DefaultOrg, scopes: slices.Clone(AllScopes)}}
@@ -94,6 +117,11 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		latency:     cfg.latency,
 		validate:    !cfg.noValidate,
 		token:       fullScopeToken(cfg.grants),
+		state:       state,
+		randomToken: randomToken,
+	}
+	if cfg.randomToken {
+		h.token = randomToken
 	}
 	strict := api.NewStrictHandlerWithOptions(operations{h: h}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  writeBodyError,
@@ -107,39 +135,36 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		ErrorHandlerFunc: writeParamError,
 	})
 
-	if err := h.loadData(cfg); err != nil {
+	if err := h.loadData(cfg, doc, restored); err != nil {
 		return nil, err
 	}
 	return h, nil
 }
 
-// loadData fills the store from the state file, or from the fixtures when
-// there is no state file yet.
-func (h *Handler) loadData(cfg config) error {
+// loadData fills the store from the state document when one was restored,
+// or from the fixtures otherwise, and writes the state file once.
+func (h *Handler) loadData(cfg config, doc stateDocument, restored bool) error {
 	if !cfg.noFixtures {
 		h.store.setProducts(fixtureProducts())
 	}
-	if cfg.stateFile == "" {
-		if !cfg.noFixtures {
-			h.store.putUsers(DefaultOrg, fixtureUsers())
-		}
-		return nil
-	}
-
-	h.state = &stateFile{path: cfg.stateFile}
-	doc, ok, err := h.state.load()
-	if err != nil {
-		return fmt.Errorf("redcoretest: %w", err)
-	}
-	if ok {
+	if restored {
 		h.restore(doc)
 	} else if !cfg.noFixtures {
 		h.store.putUsers(DefaultOrg, fixtureUsers())
+	}
+	if h.state == nil {
+		return nil
 	}
 	if err := h.state.save(h.snapshot); err != nil {
 		return fmt.Errorf("redcoretest: %w", err)
 	}
 	return nil
+}
+
+// newRandomToken returns a token of 26 random base32 characters after the
+// prefix sandbox_, from crypto/rand.
+func newRandomToken() string {
+	return "sandbox_" + strings.ToLower(cryptorand.Text())
 }
 
 // fullScopeToken returns the first granted token with every scope, or the
@@ -156,6 +181,13 @@ func fullScopeToken(grants []grant) string {
 // randomID returns prefix followed by 16 random hexadecimal digits.
 func randomID(prefix string) string {
 	return fmt.Sprintf("%s%016x", prefix, rand.Uint64())
+}
+
+// Token returns the token that Server.Token also reports: the random token
+// of WithRandomToken, else DefaultToken when no WithGrant is given, else the
+// first granted token with every scope, else the first granted token.
+func (h *Handler) Token() string {
+	return h.token
 }
 
 // Invitations returns the invitations sent to created users, oldest first.
@@ -198,11 +230,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveDocument serves content to GET and HEAD, without authentication.
 func serveDocument(w http.ResponseWriter, r *http.Request, contentType string, content []byte) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
 		writeError(w, &apiError{
 			status:  http.StatusMethodNotAllowed,
 			code:    api.METHODNOTALLOWED,
-			message: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path),
+			message: fmt.Sprintf("method %s is not allowed on %s; use GET or HEAD", r.Method, r.URL.Path),
+			allow:   "GET, HEAD",
 		})
 		return
 	}

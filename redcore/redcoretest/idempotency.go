@@ -21,10 +21,14 @@ const defaultIdempotencyLimit = 10000
 
 // idempotencyRecord is a finished response kept for replay, with its
 // request reduced to a fingerprint of the method, path and body.
+// RawBodyFingerprint marks a record of a version 1 state file, whose
+// fingerprint hashed the body's bytes rather than its canonical JSON.
 type idempotencyRecord struct {
-	TokenID     string    `json:"token_id"`
-	Key         string    `json:"key"`
-	Fingerprint string    `json:"fingerprint"`
+	TokenID            string `json:"token_id"`
+	Key                string `json:"key"`
+	Fingerprint        string `json:"fingerprint"`
+	RawBodyFingerprint bool   `json:"raw_body_fingerprint,omitempty"`
+
 	Status      int       `json:"status"`
 	ContentType string    `json:"content_type,omitempty"`
 	Location    string    `json:"location,omitempty"`
@@ -39,6 +43,7 @@ type idempotencyID struct{ tokenID, key string }
 type idempotencyEntry struct {
 	id          idempotencyID
 	fingerprint string
+	rawBody     bool
 	record      *idempotencyRecord
 	done        chan struct{}
 	element     *list.Element
@@ -66,9 +71,29 @@ func newIdempotencyStore(limit int, now func() time.Time) *idempotencyStore {
 	return &idempotencyStore{limit: limit, now: now, entries: map[idempotencyID]*idempotencyEntry{}, order: list.New()}
 }
 
-// fingerprint returns the hash that two requests share only if they have
-// the same method, path, query and body.
-func fingerprint(method, path, query string, body []byte) string {
+// requestFingerprint identifies a request for its idempotency key.
+// canonical is what the store compares. raw hashes the body's bytes as
+// version 1 state files did, for the records restored from them.
+type requestFingerprint struct {
+	canonical string
+	raw       string
+}
+
+// fingerprint returns the hashes that two requests share only if they have
+// the same method, path, query and body. A body that is valid JSON is
+// compared in canonical form (keys sorted, white space removed), so the
+// same object with its keys in another order is the same request. Any
+// other body is compared byte for byte.
+func fingerprint(method, path, query string, body []byte) requestFingerprint {
+	raw := hashRequest(method, path, query, body)
+	fp := requestFingerprint{canonical: raw, raw: raw}
+	if canonical, ok := canonicalJSON(body); ok {
+		fp.canonical = hashRequest(method, path, query, canonical)
+	}
+	return fp
+}
+
+func hashRequest(method, path, query string, body []byte) string {
 	h := sha256.New()
 	for _, part := range []string{method, path, query} {
 		h.Write([]byte(part))
@@ -76,6 +101,15 @@ func fingerprint(method, path, query string, body []byte) string {
 	}
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// matches reports whether fp is the fingerprint of the request that e
+// recorded.
+func (e *idempotencyEntry) matches(fp requestFingerprint) bool {
+	if e.rawBody {
+		return e.fingerprint == fp.raw
+	}
+	return e.fingerprint == fp.canonical
 }
 
 // idempotencyOutcome is the decision of begin. It is one of: run the
@@ -91,7 +125,7 @@ type idempotencyOutcome struct {
 // entry that the caller must end with forget or with record and release. A
 // key whose first request is still running makes begin wait for it, until
 // ctx ends.
-func (s *idempotencyStore) begin(ctx context.Context, tokenID, key, fp string) (idempotencyOutcome, error) {
+func (s *idempotencyStore) begin(ctx context.Context, tokenID, key string, fp requestFingerprint) (idempotencyOutcome, error) {
 	id := idempotencyID{tokenID: tokenID, key: key}
 	for {
 		s.mu.Lock()
@@ -101,12 +135,12 @@ func (s *idempotencyStore) begin(ctx context.Context, tokenID, key, fp string) (
 			e = nil
 		}
 		if e == nil {
-			e = &idempotencyEntry{id: id, fingerprint: fp, done: make(chan struct{})}
+			e = &idempotencyEntry{id: id, fingerprint: fp.canonical, done: make(chan struct{})}
 			s.addLocked(e)
 			s.mu.Unlock()
 			return idempotencyOutcome{entry: e}, nil
 		}
-		if e.fingerprint != fp {
+		if !e.matches(fp) {
 			s.mu.Unlock()
 			return idempotencyOutcome{conflict: true}, nil
 		}
@@ -149,6 +183,7 @@ func (s *idempotencyStore) record(e *idempotencyEntry, record idempotencyRecord)
 	defer s.mu.Unlock()
 
 	record.TokenID, record.Key, record.Fingerprint = e.id.tokenID, e.id.key, e.fingerprint
+	record.RawBodyFingerprint = e.rawBody
 	record.Expires = s.now().Add(idempotencyTTL)
 	e.record = &record
 }
@@ -210,6 +245,6 @@ func (s *idempotencyStore) restore(records []idempotencyRecord) {
 		done := make(chan struct{})
 		close(done)
 		id := idempotencyID{tokenID: r.TokenID, key: r.Key}
-		s.addLocked(&idempotencyEntry{id: id, fingerprint: r.Fingerprint, record: &r, done: done})
+		s.addLocked(&idempotencyEntry{id: id, fingerprint: r.Fingerprint, rawBody: r.RawBodyFingerprint, record: &r, done: done})
 	}
 }

@@ -237,3 +237,67 @@ func TestIdempotencyConcurrentRepeat(t *testing.T) {
 		}
 	})
 }
+
+func TestIdempotencyCanonicalBody(t *testing.T) {
+	h := newHarness(t, WithIDGenerator(counterIDs()))
+	first := h.do("POST", "/users", bobBody, "Idempotency-Key", "k1")
+	if first.status != http.StatusCreated {
+		t.Fatalf("first: status = %d, want 201: %s", first.status, first.body)
+	}
+
+	same := []struct {
+		name string
+		body string
+	}{
+		{"keys reordered", `{"role":"editor","name":"Bob Smith","email":"bob@example.com"}`},
+		{"white space", "{ \"email\" : \"bob@example.com\",\n  \"name\": \"Bob Smith\", \"role\": \"editor\" }\n"},
+		{"escaped letters", `{"email":"bob@example.com","name":"Bob \u0053mith","role":"editor"}`},
+	}
+	for _, tt := range same {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.do("POST", "/users", tt.body, "Idempotency-Key", "k1")
+			if r.status != http.StatusCreated {
+				t.Fatalf("status = %d, want the recorded 201: %s", r.status, r.body)
+			}
+			if string(r.body) != string(first.body) {
+				t.Errorf("body = %s, want %s", r.body, first.body)
+			}
+		})
+	}
+
+	t.Run("other value", func(t *testing.T) {
+		r := h.do("POST", "/users", `{"role":"viewer","name":"Bob Smith","email":"bob@example.com"}`, "Idempotency-Key", "k1")
+		if r.status != http.StatusConflict {
+			t.Fatalf("status = %d, want 409", r.status)
+		}
+		e := r.errorBody(t)
+		if e.Code != api.IDEMPOTENCYKEYREUSED {
+			t.Errorf("code = %s, want IDEMPOTENCY_KEY_REUSED", e.Code)
+		}
+		want := `idempotency key "k1" was used before with a different method, path or body; send a new key for a new request`
+		if e.Message != want {
+			t.Errorf("message = %q, want %q", e.Message, want)
+		}
+		if e.Details != nil {
+			t.Errorf("details = %v, want none", *e.Details)
+		}
+	})
+	t.Run("invalid json compared as bytes", func(t *testing.T) {
+		bad := `{"email":"x@example.com",`
+		h.do("POST", "/users", bad, "Idempotency-Key", "k2")
+		if r := h.do("POST", "/users", bad, "Idempotency-Key", "k2"); r.status != http.StatusBadRequest {
+			t.Errorf("same bytes: status = %d, want the recorded 400", r.status)
+		}
+		if r := h.do("POST", "/users", bad+" ", "Idempotency-Key", "k2"); r.status != http.StatusConflict {
+			t.Errorf("other bytes: status = %d, want 409", r.status)
+		}
+	})
+	t.Run("duplicate keys compared as bytes", func(t *testing.T) {
+		dup := `{"email":"y@example.com","name":"A","name":"B","role":"viewer"}`
+		h.do("POST", "/users", dup, "Idempotency-Key", "k3")
+		r := h.do("POST", "/users", `{"email":"y@example.com","name":"B","role":"viewer"}`, "Idempotency-Key", "k3")
+		if r.status != http.StatusConflict {
+			t.Errorf("status = %d, want 409 for a body that differs from the rejected one", r.status)
+		}
+	})
+}

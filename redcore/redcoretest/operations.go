@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/redcore/redcore-go/api"
@@ -16,8 +14,9 @@ import (
 // operations implements the generated api.StrictServerInterface over the
 // store. An operation runs only after the handler routed, authenticated,
 // rate-limited, scope-checked and (unless turned off) validated the request.
-// It still checks what the document cannot state (email addresses, blank
-// names) and what it can, so that it stays correct when validation is off.
+// It still checks what the document cannot state (email addresses, names
+// that are blank or contain control characters) and what it can, so that
+// it stays correct when validation is off.
 // A failed operation returns an *apiError, which the strict server's
 // response error hook writes.
 type operations struct {
@@ -96,11 +95,11 @@ func (op operations) CreateUser(ctx context.Context, req api.CreateUserRequestOb
 	b := *req.Body
 
 	var details []api.ErrorDetail
-	if !validEmail(b.Email) {
-		details = append(details, api.ErrorDetail{Field: "email", Issue: "must be a valid email address"})
+	if issue := emailIssue(b.Email); issue != "" {
+		details = append(details, api.ErrorDetail{Field: "email", Issue: issue})
 	}
-	if strings.TrimSpace(b.Name) == "" {
-		details = append(details, api.ErrorDetail{Field: "name", Issue: "must not be blank"})
+	if issue := nameIssue(b.Name); issue != "" {
+		details = append(details, api.ErrorDetail{Field: "name", Issue: issue})
 	}
 	if !b.Role.Valid() {
 		details = append(details, api.ErrorDetail{Field: "role", Issue: "must be one of admin, editor, viewer"})
@@ -139,13 +138,6 @@ func (op operations) CreateUser(ctx context.Context, req api.CreateUserRequestOb
 	}, nil
 }
 
-// validEmail reports whether s is a bare email address as net/mail parses
-// it: no display name, no angle brackets, nothing around it.
-func validEmail(s string) bool {
-	addr, err := mail.ParseAddress(s)
-	return err == nil && addr.Name == "" && addr.Address == s
-}
-
 func (op operations) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject) (api.UpdateUserResponseObject, error) {
 	info := requestInfoFrom(ctx)
 	if req.Body == nil {
@@ -157,8 +149,10 @@ func (op operations) UpdateUser(ctx context.Context, req api.UpdateUserRequestOb
 	if b.Name == nil && b.Role == nil && b.Status == nil {
 		details = append(details, api.ErrorDetail{Field: "body", Issue: "must have at least 1 field"})
 	}
-	if b.Name != nil && strings.TrimSpace(*b.Name) == "" {
-		details = append(details, api.ErrorDetail{Field: "name", Issue: "must not be blank"})
+	if b.Name != nil {
+		if issue := nameIssue(*b.Name); issue != "" {
+			details = append(details, api.ErrorDetail{Field: "name", Issue: issue})
+		}
 	}
 	if b.Role != nil && !b.Role.Valid() {
 		details = append(details, api.ErrorDetail{Field: "role", Issue: "must be one of admin, editor, viewer"})

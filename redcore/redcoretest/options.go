@@ -53,6 +53,7 @@ type config struct {
 	logger      *slog.Logger
 	noValidate  bool
 	idempotency int
+	randomToken bool
 }
 
 // WithGrant adds a token that belongs to org and carries scopes. An empty
@@ -66,6 +67,16 @@ func WithGrant(token, org string, scopes ...string) Option {
 		}
 		c.grants = append(c.grants, grant{token: token, org: org, scopes: append([]string(nil), scopes...)})
 	}
+}
+
+// WithRandomToken grants a new random token with every scope in
+// DefaultOrg, such as sandbox_k3x7..., which Handler.Token returns. Without
+// WithGrant, DefaultToken is then not accepted. With WithStateFile the token
+// is kept in the state file and granted again when a handler starts from
+// that file, so that clients configured with it, and the idempotency keys
+// recorded for it, keep working after a restart.
+func WithRandomToken() Option {
+	return func(c *config) { c.randomToken = true }
 }
 
 // WithoutFixtures starts the handler with no users and no products.
@@ -111,8 +122,8 @@ func WithLatency(d time.Duration) Option {
 	return func(c *config) { c.latency = d }
 }
 
-// WithStateFile keeps the users, the invitations and the recorded
-// idempotency keys in the file at path. The file is read when the handler
+// WithStateFile keeps the users, the invitations, the recorded
+// idempotency keys and the token of WithRandomToken in the file at path. The file is read when the handler
 // starts, if it exists, and rewritten before the response to every
 // acknowledged write is sent, so a killed process loses nothing it
 // confirmed. Without this option all data lives in memory only.

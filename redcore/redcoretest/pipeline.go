@@ -92,7 +92,7 @@ func (h *Handler) handle(w *responseBuffer, r *http.Request, info *requestInfo) 
 		h.handleWithKey(w, r, route, pathParams, body)
 		return
 	}
-	h.run(w, r, route, pathParams)
+	h.run(w, r, route, pathParams, body)
 	if isWrite(r.Method) && isSuccess(w.status) {
 		h.saveState(w, r)
 	}
@@ -111,10 +111,11 @@ func (h *Handler) countUnrouted(w *responseBuffer, r *http.Request) {
 	h.limiter.allow(p.tokenID).setHeaders(w.Header())
 }
 
-// run validates the request and, if it is valid, runs its operation.
-func (h *Handler) run(w *responseBuffer, r *http.Request, route *routers.Route, pathParams map[string]string) {
+// run validates the request, whose body is body, and, if it is valid, runs
+// its operation.
+func (h *Handler) run(w *responseBuffer, r *http.Request, route *routers.Route, pathParams map[string]string, body []byte) {
 	if h.validate {
-		if apiErr := h.spec.validateRequest(r.Context(), r, route, pathParams); apiErr != nil {
+		if apiErr := h.spec.validateRequest(r.Context(), r, route, pathParams, body); apiErr != nil {
 			writeError(w, apiErr)
 			return
 		}
@@ -149,7 +150,7 @@ func (h *Handler) handleWithKey(w *responseBuffer, r *http.Request, route *route
 		writeError(w, &apiError{
 			status:  http.StatusConflict,
 			code:    api.IDEMPOTENCYKEYREUSED,
-			message: fmt.Sprintf("idempotency key %q was used before with a different method, path or body", key),
+			message: fmt.Sprintf("idempotency key %q was used before with a different method, path or body; send a new key for a new request", key),
 		})
 		return
 	case outcome.record != nil:
@@ -166,7 +167,7 @@ func (h *Handler) handleWithKey(w *responseBuffer, r *http.Request, route *route
 		}
 	}()
 
-	h.run(w, r, route, pathParams)
+	h.run(w, r, route, pathParams, body)
 	if w.status >= 500 || w.status == http.StatusTooManyRequests {
 		settled = true
 		h.idempotency.forget(entry)

@@ -170,3 +170,83 @@ func TestUnknownRouteRateHeaders(t *testing.T) {
 		})
 	}
 }
+
+func TestUncleanPathNotFound(t *testing.T) {
+	h := newHarness(t)
+	// The client follows redirects, so a 307 would show up as the status
+	// of the page it redirects to.
+	for _, path := range []string{"/users/.", "/users/..", "/users/./usr_98765", "//users", "/users//usr_98765", "/products/%2e", "/users/usr_98765/"} {
+		t.Run(path, func(t *testing.T) {
+			r := h.do("GET", path, "")
+			if r.status != http.StatusNotFound {
+				t.Fatalf("status = %d, want 404: %s", r.status, r.body)
+			}
+			e := r.errorBody(t)
+			if e.Code != api.NOTFOUND {
+				t.Errorf("code = %s, want NOT_FOUND", e.Code)
+			}
+			if got := r.header.Get("Location"); got != "" {
+				t.Errorf("Location = %q, want none", got)
+			}
+		})
+	}
+	t.Run("no redirect", func(t *testing.T) {
+		client := &http.Client{
+			Transport:     h.client.Transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+		req, _ := http.NewRequest("GET", h.srv.URL+"/users/.", nil)
+		req.Header.Set("Authorization", "Bearer "+h.srv.Token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("status = %d, want 404", resp.StatusCode)
+		}
+	})
+}
+
+func TestMethodNotAllowedAllow(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		method  string
+		path    string
+		allow   string
+		message string
+	}{
+		{"PUT", "/v1/users", "GET, POST", "method PUT is not allowed on /v1/users; use GET or POST"},
+		{"DELETE", "/v1/products/prod_00123", "GET", "method DELETE is not allowed on /v1/products/prod_00123; use GET"},
+		{"POST", "/v1/users/usr_98765", "GET, PATCH, DELETE", "method POST is not allowed on /v1/users/usr_98765; use GET, PATCH or DELETE"},
+		{"POST", "/openapi.yaml", "GET, HEAD", "method POST is not allowed on /openapi.yaml; use GET or HEAD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, h.srv.server.URL+tt.path, nil)
+			req.Header.Set("Authorization", "Bearer "+h.srv.Token)
+			resp, err := h.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body bytes.Buffer
+			body.ReadFrom(resp.Body)
+			r := result{status: resp.StatusCode, header: resp.Header, body: body.Bytes()}
+
+			if r.status != http.StatusMethodNotAllowed {
+				t.Fatalf("status = %d, want 405", r.status)
+			}
+			if got := r.header.Get("Allow"); got != tt.allow {
+				t.Errorf("Allow = %q, want %q", got, tt.allow)
+			}
+			e := r.errorBody(t)
+			if e.Code != api.METHODNOTALLOWED {
+				t.Errorf("code = %s, want METHOD_NOT_ALLOWED", e.Code)
+			}
+			if e.Message != tt.message {
+				t.Errorf("message = %q, want %q", e.Message, tt.message)
+			}
+		})
+	}
+}

@@ -12,9 +12,9 @@ type Server struct {
 	// URL is the base URL of the API, including /v1, such as
 	// http://127.0.0.1:41234/v1.
 	URL string
-	// Token is a granted token with every scope: DefaultToken unless
-	// WithGrant is given, else the first granted token with every scope,
-	// else the first granted token.
+	// Token is the token that Handler.Token returns: the random token of
+	// WithRandomToken, else DefaultToken unless WithGrant is given, else the
+	// first granted token with every scope, else the first granted token.
 	Token string
 
 	t       testing.TB

@@ -12,15 +12,25 @@ import (
 	"github.com/redcore/redcore-go/api"
 )
 
-// stateVersion is the format version of the state file; a file of another
-// version is rejected rather than misread.
-const stateVersion = 1
+// stateVersion is the format version of the state file that saves write.
+// Version 2 added the random token and compares the JSON bodies of
+// idempotency keys in canonical form. Version 1 files are still read. A
+// file of any other version is rejected rather than misread.
+const (
+	stateVersion       = 2
+	oldestStateVersion = 1
+)
 
-// stateDocument is the content of the state file: the users of every
-// organization, the invitations, and the recorded idempotency keys. The
-// products are fixtures and are not kept.
+// stateFixHint is the advice for a state file that cannot be read.
+const stateFixHint = "fix the file, or delete it to start again from the sample data"
+
+// stateDocument is the content of the state file: the random token of
+// WithRandomToken, the users of every organization, the invitations, and
+// the recorded idempotency keys. The products are fixtures and are not
+// kept.
 type stateDocument struct {
 	Version     int                   `json:"version"`
+	Token       string                `json:"token,omitempty"`
 	Users       map[string][]api.User `json:"users"`
 	Invitations []Invitation          `json:"invitations"`
 	Idempotency []idempotencyRecord   `json:"idempotency"`
@@ -40,22 +50,49 @@ type stateFile struct {
 	mu   sync.Mutex
 }
 
-// load reads the document at f.path. A missing file gives ok false.
+// load reads the document at f.path. A missing file gives ok false. Each
+// error names the file, what is wrong with it and what to do.
 func (f *stateFile) load() (doc stateDocument, ok bool, err error) {
 	data, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return stateDocument{}, false, nil
 	}
 	if err != nil {
-		return stateDocument{}, false, fmt.Errorf("read state file: %w", err)
+		return stateDocument{}, false, fmt.Errorf("cannot read state file %q: %w; make it a readable file or choose another path",
+			f.path, pathCause(err))
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return stateDocument{}, false, fmt.Errorf("decode state file %q: %w", f.path, err)
+
+	var syntaxErr *json.SyntaxError
+	err = json.Unmarshal(data, &doc)
+	switch {
+	case errors.As(err, &syntaxErr):
+		return stateDocument{}, false, fmt.Errorf("state file %q is not valid JSON (%s at %s); %s",
+			f.path, syntaxErr, position(data, syntaxErr.Offset-1), stateFixHint)
+	case err != nil:
+		return stateDocument{}, false, fmt.Errorf("state file %q is not a sandbox state file (%w); %s", f.path, err, stateFixHint)
+	case doc.Version == 0:
+		return stateDocument{}, false, fmt.Errorf("state file %q has no version, so it is not a sandbox state file; %s", f.path, stateFixHint)
+	case doc.Version < oldestStateVersion || doc.Version > stateVersion:
+		return stateDocument{}, false, fmt.Errorf("state file %q has version %d, but this sandbox reads versions %d to %d; %s",
+			f.path, doc.Version, oldestStateVersion, stateVersion, stateFixHint)
 	}
-	if doc.Version != stateVersion {
-		return stateDocument{}, false, fmt.Errorf("state file %q has version %d, want %d", f.path, doc.Version, stateVersion)
+
+	if doc.Version == 1 {
+		for i := range doc.Idempotency {
+			doc.Idempotency[i].RawBodyFingerprint = true
+		}
 	}
 	return doc, true, nil
+}
+
+// pathCause returns the cause of an *fs.PathError, such as "permission
+// denied", without the path that the caller names itself.
+func pathCause(err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err
+	}
+	return err
 }
 
 // save writes the document that snapshot returns. Saves are serialized and
@@ -72,23 +109,26 @@ func (f *stateFile) save(snapshot func() stateDocument) error {
 
 	dir := filepath.Dir(f.path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(f.path)+".tmp-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot write state file %q: directory %q does not exist; create it or choose another path", f.path, dir)
+	}
 	if err != nil {
-		return fmt.Errorf("write state file: %w", err)
+		return fmt.Errorf("cannot write state file %q: %w; check the permissions of directory %q", f.path, pathCause(err), dir)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write state file: %w", err)
+		return fmt.Errorf("write state file %q: %w", f.path, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("sync state file: %w", err)
+		return fmt.Errorf("sync state file %q: %w", f.path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write state file: %w", err)
+		return fmt.Errorf("write state file %q: %w", f.path, err)
 	}
 	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return fmt.Errorf("replace state file: %w", err)
+		return fmt.Errorf("replace state file %q: %w", f.path, pathCause(err))
 	}
 	return syncDir(dir)
 }
@@ -118,7 +158,13 @@ func (h *Handler) snapshot() stateDocument {
 	records := h.idempotency.snapshotLocked()
 	h.idempotency.mu.Unlock()
 
-	return stateDocument{Version: stateVersion, Users: users, Invitations: invitations, Idempotency: records}
+	return stateDocument{
+		Version:     stateVersion,
+		Token:       h.randomToken,
+		Users:       users,
+		Invitations: invitations,
+		Idempotency: records,
+	}
 }
 
 // restore replaces the users and invitations with those of doc and adds its

@@ -2,9 +2,11 @@ package redcoretest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,9 +31,10 @@ type spec struct {
 	doc    *openapi3.T
 	router routers.Router
 	scopes map[string][]string
-	// queryParams is the set of query parameter names of each operation,
-	// because kin-openapi accepts unknown ones and the API rejects them.
-	queryParams map[string]map[string]bool
+	// queryParams maps each operation to its query parameters by name,
+	// because kin-openapi accepts unknown and repeated ones and the API
+	// rejects them.
+	queryParams map[string]map[string]*openapi3.Parameter
 }
 
 // loadSpec returns openapi.yaml loaded and routed, once per process: the
@@ -59,13 +62,13 @@ func parseSpec() (*spec, error) {
 		return nil, fmt.Errorf("route openapi.yaml: %w", err)
 	}
 
-	s := &spec{doc: doc, router: router, scopes: map[string][]string{}, queryParams: map[string]map[string]bool{}}
+	s := &spec{doc: doc, router: router, scopes: map[string][]string{}, queryParams: map[string]map[string]*openapi3.Parameter{}}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
-			names := map[string]bool{}
+			names := map[string]*openapi3.Parameter{}
 			for _, p := range append(slices.Clone(item.Parameters), op.Parameters...) {
 				if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
-					names[p.Value.Name] = true
+					names[p.Value.Name] = p.Value
 				}
 			}
 			s.queryParams[op.OperationID] = names
@@ -82,31 +85,71 @@ func parseSpec() (*spec, error) {
 }
 
 // findRoute returns the operation of r, or a 404 for an unknown path and a
-// 405 for a known path with another method.
+// 405, with an Allow header, for a known path with another method.
+//
+// A path that is not clean, such as /v1/users/. or /v1//users, is 404. The
+// generated router is an http.ServeMux, which would respond with a 307
+// redirect to the cleaned path, so a client could act on another resource
+// than it named.
+//
+// NOTE: a request line that is not a valid URI, such as GET /v1/users/%,
+// never reaches the handler: net/http answers it with a plain-text 400 Bad
+// Request, which has no JSON error body and no X-Request-Id.
 func (s *spec) findRoute(r *http.Request) (*routers.Route, map[string]string, *apiError) {
+	notFound := &apiError{
+		status:  http.StatusNotFound,
+		code:    api.NOTFOUND,
+		message: fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path),
+	}
+	if path.Clean(r.URL.Path) != r.URL.Path {
+		return nil, nil, notFound
+	}
+
 	route, params, err := s.router.FindRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
+		allowed := s.allowedMethods(r)
 		return nil, nil, &apiError{
-			status:  http.StatusMethodNotAllowed,
-			code:    api.METHODNOTALLOWED,
-			message: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path),
+			status: http.StatusMethodNotAllowed,
+			code:   api.METHODNOTALLOWED,
+			message: fmt.Sprintf("method %s is not allowed on %s; use %s",
+				r.Method, r.URL.Path, joinOr(allowed)),
+			allow: strings.Join(allowed, ", "),
 		}
 	case err != nil:
-		return nil, nil, &apiError{
-			status:  http.StatusNotFound,
-			code:    api.NOTFOUND,
-			message: fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path),
-		}
+		return nil, nil, notFound
 	}
 	return route, params, nil
 }
 
-// validateRequest checks r against its operation in openapi.yaml and returns
-// a 400 naming every invalid parameter and body field. The handler
+// joinOr joins words as "A", "A or B", "A, B or C".
+func joinOr(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// allowedMethods returns the methods that the path of r takes, in the
+// order GET, POST, PUT, PATCH, DELETE.
+func (s *spec) allowedMethods(r *http.Request) []string {
+	var allowed []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, _, err := s.router.FindRoute(probe); err == nil {
+			allowed = append(allowed, method)
+		}
+	}
+	return allowed
+}
+
+// validateRequest checks r, whose body is body, against its operation in
+// openapi.yaml and the rules the document cannot state, and returns a 400
+// naming every invalid parameter and body field at once. The handler
 // authenticated the request and checked its scopes before, so the
 // authentication function only confirms that.
-func (s *spec) validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string) *apiError {
+func (s *spec) validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte) *apiError {
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: params,
@@ -123,29 +166,25 @@ func (s *spec) validateRequest(ctx context.Context, r *http.Request, route *rout
 			},
 		},
 	}
-	var details []api.ErrorDetail
-	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
-		details = errorDetails(err)
+	// The strict checks of the query and of the JSON syntax name the
+	// cause more precisely than kin-openapi, so their issue wins for a
+	// field that both report.
+	primary := s.queryDetails(r.URL.RawQuery, route)
+	if len(body) > 0 {
+		primary = append(primary, checkJSON(body)...)
 	}
-	details = append(details, s.unknownQueryParams(r, route)...)
+	// The name and email checks quote the value and name the rule it
+	// broke, so they go before kin-openapi's for the same field.
+	schema := userFieldDetails(route.Operation.OperationID, body)
+	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
+		schema = append(schema, errorDetails(err)...)
+	}
+
+	details := mergeDetails(primary, schema)
 	if len(details) == 0 {
 		return nil
 	}
 	return validationError(details...)
-}
-
-// unknownQueryParams returns a detail for each query parameter that the
-// operation does not take, in name order.
-func (s *spec) unknownQueryParams(r *http.Request, route *routers.Route) []api.ErrorDetail {
-	known := s.queryParams[route.Operation.OperationID]
-	var details []api.ErrorDetail
-	for name := range r.URL.Query() {
-		if !known[name] {
-			details = append(details, api.ErrorDetail{Field: name, Issue: "is not a known parameter"})
-		}
-	}
-	slices.SortFunc(details, func(a, b api.ErrorDetail) int { return strings.Compare(a.Field, b.Field) })
-	return details
 }
 
 // emailFormat checks the email format of openapi.yaml with net/mail.
@@ -233,7 +272,7 @@ func detailOf(err error) api.ErrorDetail {
 		default:
 			var parseErr *openapi3filter.ParseError
 			if errors.As(reqErr.Err, &parseErr) {
-				issue = "must be " + typeName(p.Schema)
+				issue = "must be " + typeName(p.Schema) + quoteValue(parseErr.Value)
 			}
 		}
 		return api.ErrorDetail{Field: p.Name, Issue: issue}
@@ -264,24 +303,29 @@ func detailOf(err error) api.ErrorDetail {
 }
 
 // schemaIssue returns a short phrase naming the schema rule the value
-// broke. The phrase never quotes the value.
+// broke, followed by the value when it is short.
 func schemaIssue(e *openapi3.SchemaError) string {
 	s := e.Schema
+	got := quoteValue(e.Value)
 	switch e.SchemaField {
 	case "nullable":
 		return "must not be null"
 	case "type":
-		return "must be " + typeName(&openapi3.SchemaRef{Value: s})
+		return "must be " + typeName(&openapi3.SchemaRef{Value: s}) + got
 	case "enum":
 		var values []string
 		for _, v := range s.Enum {
 			values = append(values, fmt.Sprint(v))
 		}
-		return "must be one of " + strings.Join(values, ", ")
-	case "minimum":
-		return fmt.Sprintf("must be at least %v", *s.Min)
-	case "maximum":
-		return fmt.Sprintf("must be at most %v", *s.Max)
+		return "must be one of " + strings.Join(values, ", ") + got
+	case "minimum", "maximum":
+		if s.Type != nil && s.Type.Is("integer") {
+			return "must be " + typeName(&openapi3.SchemaRef{Value: s}) + got
+		}
+		if e.SchemaField == "minimum" {
+			return fmt.Sprintf("must be at least %v", *s.Min) + got
+		}
+		return fmt.Sprintf("must be at most %v", *s.Max) + got
 	case "minLength":
 		if s.MinLength == 1 {
 			return "must not be empty"
@@ -290,22 +334,40 @@ func schemaIssue(e *openapi3.SchemaError) string {
 	case "maxLength":
 		return fmt.Sprintf("must be at most %d characters", *s.MaxLength)
 	case "format":
-		if s.Format == "email" {
-			return "must be a valid email address"
+		if v, ok := e.Value.(string); ok && s.Format == "email" {
+			return emailIssue(v)
 		}
-		return "must be in the " + s.Format + " format"
+		return "must be in the " + s.Format + " format" + got
 	case "minProperties":
 		return fmt.Sprintf("must have at least %d field", s.MinProps)
 	}
 	return "is invalid"
 }
 
-// typeName names the JSON type of a schema with its article.
+// quoteValue returns `, got VALUE` for a short string or a number, and
+// nothing for other values.
+func quoteValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return quote(v)
+	case int, int64, float64, json.Number:
+		return fmt.Sprintf(", got %v", v)
+	}
+	return ""
+}
+
+// typeName names the JSON type of a schema with its article, and the range
+// of an integer with bounds, such as "an integer from 1 to 100".
 func typeName(ref *openapi3.SchemaRef) string {
 	if ref == nil || ref.Value == nil || ref.Value.Type == nil {
 		return "a valid value"
 	}
+	s := ref.Value
 	switch {
+	case s.Type.Is("integer") && s.Min != nil && s.Max != nil:
+		return fmt.Sprintf("an integer from %v to %v", *s.Min, *s.Max)
+	case s.Type.Is("integer") && s.Min != nil:
+		return fmt.Sprintf("an integer of at least %v", *s.Min)
 	case ref.Value.Type.Is("integer"):
 		return "an integer"
 	case ref.Value.Type.Is("number"):
