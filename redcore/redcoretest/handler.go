@@ -43,6 +43,10 @@ type Handler struct {
 	// kept, which every save writes back.
 	randomToken string
 
+	// writeMu runs writes one at a time when there is a state file; see
+	// beginWrite.
+	writeMu sync.Mutex
+
 	closeOnce sync.Once
 	closeErr  error
 }

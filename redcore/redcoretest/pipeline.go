@@ -92,9 +92,12 @@ func (h *Handler) handle(w *responseBuffer, r *http.Request, info *requestInfo) 
 		h.handleWithKey(w, r, route, pathParams, body)
 		return
 	}
+
+	write := h.beginWrite(r.Method)
+	defer write.end()
 	h.run(w, r, route, pathParams, body)
-	if isWrite(r.Method) && isSuccess(w.status) {
-		h.saveState(w, r)
+	if isWrite(r.Method) && isSuccess(w.status) && !h.saveState(w, r) {
+		write.rollback()
 	}
 }
 
@@ -167,6 +170,8 @@ func (h *Handler) handleWithKey(w *responseBuffer, r *http.Request, route *route
 		}
 	}()
 
+	write := h.beginWrite(r.Method)
+	defer write.end()
 	h.run(w, r, route, pathParams, body)
 	if w.status >= 500 || w.status == http.StatusTooManyRequests {
 		settled = true
@@ -182,6 +187,7 @@ func (h *Handler) handleWithKey(w *responseBuffer, r *http.Request, route *route
 	if !h.saveState(w, r) {
 		settled = true
 		h.idempotency.forget(entry)
+		write.rollback()
 		return
 	}
 	settled = true
@@ -212,8 +218,8 @@ func replay(w *responseBuffer, rec *idempotencyRecord, requestID string) {
 }
 
 // saveState writes the state file, if there is one, before a write's
-// response is sent. If that fails the response becomes a 500: the change
-// is in memory but was not made durable, so it must not be acknowledged.
+// response is sent. If that fails the response becomes a 500, because the
+// change was not made durable, and the caller undoes it in memory.
 func (h *Handler) saveState(w *responseBuffer, r *http.Request) bool {
 	if h.state == nil {
 		return true
