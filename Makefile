@@ -75,3 +75,28 @@ vet:
 
 test: lint-spec breaking check-generated fmt-check vet
 	$(GO) test -race -count=1 ./...
+
+.PHONY: fuzz load
+
+# fuzz runs each fuzz test for FUZZTIME (default 10m), one after the other:
+# `make fuzz FUZZTIME=1m`. A failing input is written to testdata/fuzz/ of
+# its package, where `go test` runs it from then on as a regression case.
+FUZZTIME ?= 10m
+FUZZ_TESTS := \
+	FuzzHandler:./redcore/redcoretest \
+	FuzzResponseDecoding:./redcore \
+	FuzzPageJSON:./redcore \
+	FuzzEncoding:./test
+
+fuzz:
+	@set -e; for entry in $(FUZZ_TESTS); do \
+		name=$${entry%%:*}; pkg=$${entry#*:}; \
+		echo "fuzz: $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 30s $$pkg; \
+	done
+
+# load builds the redcore command, runs 8 clients with their own tokens
+# against `redcore mock` on 127.0.0.1 for two runs of 20s, checks the
+# sandbox's invariants and prints the mock's memory after each run.
+load:
+	GO=$(GO) $(GO) run ./test/load
