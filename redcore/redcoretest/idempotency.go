@@ -13,7 +13,7 @@ import (
 const idempotencyTTL = 24 * time.Hour
 
 // defaultIdempotencyLimit bounds the number of keys the store keeps. Past
-// it the oldest key is evicted, even if it has not expired, so that a
+// it the oldest finished key is evicted, even if it has not expired, so that a
 // long-running redcore mock does not grow without bound. A repeat of an
 // evicted key is then done again as a new request. At about 1 KiB per
 // recorded response the store stays under about 10 MiB.
@@ -206,11 +206,19 @@ func (s *idempotencyStore) forget(e *idempotencyEntry) {
 	close(e.done)
 }
 
+// addLocked adds e and evicts the oldest finished keys past the limit. A
+// key whose first request is still running is never evicted, because a
+// repeat of it would then run the write a second time, so the store can pass
+// its limit by the number of writes in flight.
 func (s *idempotencyStore) addLocked(e *idempotencyEntry) {
 	s.entries[e.id] = e
 	e.element = s.order.PushBack(e)
-	for s.order.Len() > s.limit {
-		s.removeLocked(s.order.Front().Value.(*idempotencyEntry))
+	for el := s.order.Front(); el != nil && s.order.Len() > s.limit; {
+		next := el.Next()
+		if old := el.Value.(*idempotencyEntry); old.finished() {
+			s.removeLocked(old)
+		}
+		el = next
 	}
 }
 

@@ -2,6 +2,7 @@ package redcoretest
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -152,6 +153,29 @@ func TestIdempotencyBound(t *testing.T) {
 			t.Errorf("status = %d, want 409", r.status)
 		}
 	})
+}
+
+func TestIdempotencyBoundKeepsRunningKey(t *testing.T) {
+	store := newIdempotencyStore(1, time.Now)
+	ctx := context.Background()
+	fp := fingerprint("POST", "/v1/users", "", []byte(`{}`))
+
+	running, err := store.begin(ctx, "token", "running", fp)
+	if err != nil || running.entry == nil {
+		t.Fatalf("begin running = %+v, %v; want a new entry", running, err)
+	}
+	if _, err := store.begin(ctx, "token", "next", fp); err != nil {
+		t.Fatalf("begin next: %v", err)
+	}
+
+	// The first key is still running, so a repeat must wait for it rather
+	// than start the write again.
+	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	repeat, err := store.begin(waitCtx, "token", "running", fp)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("repeat of a running key = %+v, %v; want it to wait until the deadline", repeat, err)
+	}
 }
 
 func TestIdempotencyNotRecorded(t *testing.T) {
