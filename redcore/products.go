@@ -41,12 +41,8 @@ func (s *ProductService) List(ctx context.Context, params ListProductsParams) (*
 		Q:      nonZero(params.Q),
 	}
 	resp, err := s.client.raw().ListProducts(ctx, query)
+	list, err := decode[api.ProductList](s.client, resp, err)
 	if err != nil {
-		return nil, requestError(err)
-	}
-
-	var list api.ProductList
-	if err := decodeResponse(resp, &list, s.client.transport.now()); err != nil {
 		return nil, err
 	}
 	return newPage(list.Data, list.Meta), nil
@@ -98,15 +94,7 @@ func (s *ProductService) Get(ctx context.Context, id string) (*Product, error) {
 	}
 
 	resp, err := s.client.raw().GetProduct(ctx, id)
-	if err != nil {
-		return nil, requestError(err)
-	}
-
-	var product Product
-	if err := decodeResponse(resp, &product, s.client.transport.now()); err != nil {
-		return nil, err
-	}
-	return &product, nil
+	return decode[Product](s.client, resp, err)
 }
 
 // productKey returns what a page walk remembers of a product.

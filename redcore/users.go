@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/redcore/redcore-go/api"
 )
@@ -61,12 +62,8 @@ func (s *UserService) List(ctx context.Context, params ListUsersParams) (*Page[U
 		Q:      nonZero(params.Q),
 	}
 	resp, err := s.client.raw().ListUsers(ctx, query)
+	list, err := decode[api.UserList](s.client, resp, err)
 	if err != nil {
-		return nil, requestError(err)
-	}
-
-	var list api.UserList
-	if err := decodeResponse(resp, &list, s.client.transport.now()); err != nil {
 		return nil, err
 	}
 	return newPage(list.Data, list.Meta), nil
@@ -118,15 +115,7 @@ func (s *UserService) Get(ctx context.Context, id string) (*User, error) {
 	}
 
 	resp, err := s.client.raw().GetUser(ctx, id)
-	if err != nil {
-		return nil, requestError(err)
-	}
-
-	var user User
-	if err := decodeResponse(resp, &user, s.client.transport.now()); err != nil {
-		return nil, err
-	}
-	return &user, nil
+	return decode[User](s.client, resp, err)
 }
 
 // Create creates a user, who gets an invitation email and the status
@@ -136,15 +125,7 @@ func (s *UserService) Get(ctx context.Context, id string) (*User, error) {
 func (s *UserService) Create(ctx context.Context, params CreateUserParams) (*User, error) {
 	body := api.CreateUserRequest{Email: params.Email, Name: params.Name, Role: params.Role}
 	resp, err := s.client.raw().CreateUser(ctx, nil, body)
-	if err != nil {
-		return nil, requestError(err)
-	}
-
-	var user User
-	if err := decodeResponse(resp, &user, s.client.transport.now()); err != nil {
-		return nil, err
-	}
-	return &user, nil
+	return decode[User](s.client, resp, err)
 }
 
 // Update changes the fields of params that are not nil and returns the
@@ -160,15 +141,7 @@ func (s *UserService) Update(ctx context.Context, id string, params UpdateUserPa
 		body.Status = &status
 	}
 	resp, err := s.client.raw().UpdateUser(ctx, id, nil, body)
-	if err != nil {
-		return nil, requestError(err)
-	}
-
-	var user User
-	if err := decodeResponse(resp, &user, s.client.transport.now()); err != nil {
-		return nil, err
-	}
-	return &user, nil
+	return decode[User](s.client, resp, err)
 }
 
 // Delete removes the user with the given id for good, and frees the email
@@ -206,6 +179,20 @@ func newPage[T any](data []T, meta api.ListMeta) *Page[T] {
 		data = []T{}
 	}
 	return &Page[T]{Data: data, Total: meta.Total, Limit: meta.Limit, Offset: meta.Offset}
+}
+
+// decode returns the object of a 2xx response to a request that returned
+// resp and err, or the error of the request or of the response.
+func decode[T any](c *Client, resp *http.Response, err error) (*T, error) {
+	if err != nil {
+		return nil, requestError(err)
+	}
+
+	var out T
+	if err := decodeResponse(resp, &out, c.transport.now()); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // requestError wraps an error that kept a request from getting a response:

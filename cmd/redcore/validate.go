@@ -182,7 +182,8 @@ type listFlags struct {
 	all    bool
 }
 
-// register adds the flags to fs; noun names the listed items in the help.
+// register adds the flags to fs. searched names the fields that --q
+// searches, for the help text.
 func (l *listFlags) register(fs *pflag.FlagSet, searched string) {
 	fs.StringVar(&l.q, "q", "", "case-insensitive search in "+searched)
 	fs.IntVar(&l.limit, "limit", 0, "items per page, 1 to 100 (default 20, or 100 with --all)")

@@ -305,7 +305,7 @@ func (s *store) listInvitations() []Invitation {
 	return slices.Clone(s.invitations)
 }
 
-// snapshotUsers returns a copy of every organization's users in list
+// snapshotUsersLocked returns a copy of every organization's users in list
 // order. The caller holds s.mu.
 func (s *store) snapshotUsersLocked() map[string][]api.User {
 	out := make(map[string][]api.User, len(s.orgs))
