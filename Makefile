@@ -74,7 +74,15 @@ vet:
 	$(GO) vet ./...
 
 test: lint-spec breaking check-generated fmt-check vet
+	cd bench && $(GO) vet ./... && $(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./...
+
+# bench runs the client and sandbox benchmarks (about 5 minutes) and prints
+# their tables, which BENCHMARKS.md explains. test only compiles and vets the
+# bench module, which has its own go.mod so that the SDK gains no dependency.
+.PHONY: bench
+bench:
+	GO=$(GO) NPM=$(NPM) bench/run.sh
 
 .PHONY: fuzz load
 
