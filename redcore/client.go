@@ -1,6 +1,7 @@
 package redcore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,8 +40,10 @@ type Client struct {
 	// Products reads the product catalog.
 	Products *ProductService
 
-	generated *api.ClientWithResponses
-	transport *transport
+	generated  *api.ClientWithResponses
+	transport  *transport
+	httpClient *http.Client // the generated client's, with transport under it
+	base       string       // the base URL without a trailing slash
 }
 
 // Option configures a Client in NewClient.
@@ -207,7 +210,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("redcore: base URL %q: %w", cfg.baseURL, err)
 	}
 
-	c := &Client{generated: generated, transport: tr}
+	c := &Client{
+		generated:  generated,
+		transport:  tr,
+		httpClient: hc,
+		base:       strings.TrimRight(base.String(), "/"),
+	}
 	c.Users = &UserService{client: c}
 	c.Products = &ProductService{client: c}
 	return c, nil
@@ -228,6 +236,18 @@ func (c *Client) API() *api.ClientWithResponses {
 // so that the services decode bodies and errors themselves.
 func (c *Client) raw() *api.Client {
 	return c.generated.ClientInterface.(*api.Client)
+}
+
+// getByID sends GET base+prefix+id, with id escaped as one path segment,
+// through the same HTTP client as the generated client. It joins strings
+// where the generated request builders parse the server URL, format the
+// path and resolve it on every call.
+func (c *Client) getByID(ctx context.Context, prefix, id string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+prefix+url.PathEscape(id), nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.httpClient.Do(req)
 }
 
 // parseBaseURL checks that baseURL is an absolute http or https URL and that

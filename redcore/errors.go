@@ -161,7 +161,7 @@ func decodeResponse(resp *http.Response, out any, now time.Time) error {
 		return nil
 	}
 
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	body, err := readBody(resp.Body, resp.ContentLength, maxResponseBytes)
 	if err != nil {
 		return fmt.Errorf("redcore: reading the %d response: %w", resp.StatusCode, err)
 	}
@@ -174,6 +174,20 @@ func decodeResponse(resp *http.Response, out any, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// readBody reads body up to limit bytes. A body whose length is known and
+// within limit is read into a buffer of that length, without the growing
+// copies of io.ReadAll.
+func readBody(body io.Reader, length, limit int64) ([]byte, error) {
+	if length < 0 || length > limit {
+		return io.ReadAll(io.LimitReader(body, limit))
+	}
+	buf := make([]byte, length)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // DecodeError is a successful (2xx) response whose body the client could not

@@ -3,6 +3,7 @@ package redcore
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -286,6 +287,50 @@ func TestIDEscapedAsOneSegment(t *testing.T) {
 			}
 			if got := srv.Requests()[0].Path; got != tt.path {
 				t.Errorf("path = %s, want %s", got, tt.path)
+			}
+		})
+	}
+}
+
+func TestProductIDEscapedAsOneSegment(t *testing.T) {
+	srv := newScriptedServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, http.StatusOK, map[string]any{"id": "prod_1"})
+	})
+	c, _ := newTestClient(t, srv)
+
+	_, _ = c.Products.Get(context.Background(), "a/b c")
+
+	if got, want := srv.Requests()[0].Path, "/v1/products/a%2Fb%20c"; got != want {
+		t.Errorf("path = %s, want %s", got, want)
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	const body = `{"id":"usr_1"}`
+	tests := []struct {
+		name    string
+		body    string
+		length  int64
+		limit   int64
+		want    string
+		wantErr error
+	}{
+		{"known length", body, 14, 64, body, nil},
+		{"unknown length", body, -1, 64, body, nil},
+		{"unknown length over limit", body, -1, 7, `{"id":"`, nil},
+		{"known length over limit", body, 14, 7, `{"id":"`, nil},
+		{"empty", ``, 0, 64, ``, nil},
+		{"shorter than its length", `{"id"`, 14, 64, ``, io.ErrUnexpectedEOF},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readBody(strings.NewReader(tt.body), tt.length, tt.limit)
+
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error = %v, want %v", err, tt.wantErr)
+			}
+			if string(got) != tt.want {
+				t.Errorf("body = %q, want %q", got, tt.want)
 			}
 		})
 	}

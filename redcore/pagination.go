@@ -114,11 +114,12 @@ type fetchPage[T any] func(ctx context.Context, limit, offset int) (*Page[T], er
 //   - The walk stops when the offset reaches the total or a page is empty.
 //   - Items inserted at the head of the list during the walk shift older
 //     items to later offsets, so a page can repeat items already yielded.
-//     An item is dropped when its id was on the previous page. It is also
-//     dropped when it does not come after the last item yielded in the API's
-//     order (created_at descending, then id descending), because then the
-//     walk has passed its place: it was yielded already or inserted behind
-//     the walk. Memory stays bounded by one page.
+//     An item is dropped when it does not come after the last item yielded
+//     in the API's order (created_at descending, then id descending),
+//     because then the walk has passed its place: it was yielded already or
+//     inserted behind the walk. Since created_at never changes and each item
+//     yielded comes strictly after the one before, this drops every repeat,
+//     on the same page or a later one. Memory stays bounded by one page.
 //   - A page identical to the previous one, with the same total, means
 //     that the server ignores the offset: the walk ends with an error
 //     instead of fetching the same page until the offset reaches the total.
@@ -135,10 +136,11 @@ func walkPages[T any](ctx context.Context, limit, offset int, fetch fetchPage[T]
 		size := walkPageSize(limit)
 
 		var (
-			previousIDs    []string
-			previousOffset int
-			previousTotal  int
-			last           *itemKey
+			ids, previousIDs []string
+			previousOffset   int
+			previousTotal    int
+			last             itemKey
+			haveLast         bool
 		)
 		for {
 			page, err := fetch(ctx, size, offset)
@@ -151,35 +153,45 @@ func walkPages[T any](ctx context.Context, limit, offset int, fetch fetchPage[T]
 				return
 			}
 
-			ids := make([]string, received)
-			for i, item := range page.Data {
-				ids[i] = key(item).id
+			// The two id buffers take turns, so a walk allocates them once.
+			ids = ids[:0]
+			for _, item := range page.Data {
+				ids = append(ids, key(item).id)
 			}
 			if slices.Equal(ids, previousIDs) && page.Total == previousTotal {
 				yield(nil, fmt.Errorf("redcore: no progress: the page at offset %d repeats the page at offset %d, so the server ignores the offset", offset, previousOffset))
 				return
 			}
 
-			fresh := make([]T, 0, received)
+			// fresh stays nil until an item is dropped, so that a page
+			// without repeats is yielded as it came, without a copy.
+			var fresh []T
 			for i, item := range page.Data {
 				k := key(item)
-				if slices.Contains(previousIDs, k.id) || slices.Contains(ids[:i], k.id) {
+				if haveLast && !k.after(last) {
+					if fresh == nil {
+						fresh = make([]T, i, received)
+						copy(fresh, page.Data[:i])
+					}
 					continue
 				}
-				if last != nil && !k.after(*last) {
-					continue
+				if fresh != nil {
+					fresh = append(fresh, item)
 				}
-				fresh = append(fresh, item)
-				last = &k
+				last, haveLast = k, true
 			}
-			if len(fresh) > 0 {
-				out := &Page[T]{Data: fresh, Total: page.Total, Limit: page.Limit, Offset: page.Offset}
+			out := page
+			if fresh != nil {
+				out = &Page[T]{Data: fresh, Total: page.Total, Limit: page.Limit, Offset: page.Offset}
+			}
+			if len(out.Data) > 0 {
 				if !yield(out, nil) {
 					return
 				}
 			}
 
-			previousIDs, previousOffset, previousTotal = ids, offset, page.Total
+			ids, previousIDs = previousIDs, ids
+			previousOffset, previousTotal = offset, page.Total
 			offset += received
 			if offset >= page.Total {
 				return

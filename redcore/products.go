@@ -93,7 +93,7 @@ func (s *ProductService) Get(ctx context.Context, id string) (*Product, error) {
 		return nil, err
 	}
 
-	resp, err := s.client.raw().GetProduct(ctx, id)
+	resp, err := s.client.getByID(ctx, "/products/", id)
 	return decode[Product](s.client, resp, err)
 }
 

@@ -28,7 +28,8 @@ const retryMessage = "redcore: retrying request"
 type transport struct {
 	next         http.RoundTripper // nil means http.DefaultTransport
 	origin       string            // scheme://host:port of the base URL
-	token        string
+	scheme, host string            // the base URL's, as parsed
+	bearer       string            // "Bearer " and the token
 	userAgent    string
 	maxRetries   int
 	maxRetryWait time.Duration
@@ -48,7 +49,9 @@ func newTransport(cfg config, base *url.URL) *transport {
 	}
 	return &transport{
 		origin:       originOf(base),
-		token:        cfg.token,
+		scheme:       base.Scheme,
+		host:         base.Host,
+		bearer:       "Bearer " + cfg.token,
 		userAgent:    userAgent(cfg.userAgent),
 		maxRetries:   cfg.maxRetries,
 		maxRetryWait: cfg.maxRetryWait,
@@ -71,6 +74,16 @@ func originOf(u *url.URL) string {
 		}
 	}
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+// toBase reports whether u goes to the base URL's origin. A URL with the
+// base URL's scheme and host, as the client's own requests have, matches
+// without building its origin.
+func (t *transport) toBase(u *url.URL) bool {
+	if u.Scheme == t.scheme && u.Host == t.host {
+		return true
+	}
+	return originOf(u) == t.origin
 }
 
 // RoundTrip sends req, retrying it as the retry rules allow, and returns the
@@ -96,7 +109,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 
 		started := t.now()
-		resp, err := t.send(prepared, body)
+		resp, err := t.send(prepared, body, attempt)
 		t.logAttempt(ctx, prepared, attempt, resp, err, t.now().Sub(started))
 
 		wait, retry := t.retryWait(prepared, attempt, resp, err)
@@ -127,17 +140,30 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // prepare returns a copy of req with the client's headers set. The token
 // goes only to the base URL's origin, and is removed from a request to any
 // other origin even when the caller set it.
+//
+// The copy shares req's URL and header values, which neither side changes:
+// its header map is new, and each header the client sets gets a new slice.
 func (t *transport) prepare(req *http.Request) (*http.Request, error) {
-	out := req.Clone(req.Context())
-
-	if originOf(req.URL) == t.origin {
-		out.Header.Set("Authorization", "Bearer "+t.token)
-	} else {
-		out.Header.Del("Authorization")
+	out := new(http.Request)
+	*out = *req
+	out.Header = make(http.Header, len(req.Header)+4)
+	for k, v := range req.Header {
+		out.Header[k] = v
 	}
-	out.Header.Set("User-Agent", t.userAgent)
+
+	// One backing array for the three values, each slice capped at its
+	// element so that an append by a later layer cannot reach the next.
+	// The keys are canonical already, as Header.Set would make them.
+	values := [...]string{t.bearer, t.userAgent, "application/json"}
+	shared := values[:]
+	if t.toBase(req.URL) {
+		out.Header["Authorization"] = shared[0:1:1]
+	} else {
+		delete(out.Header, "Authorization")
+	}
+	out.Header["User-Agent"] = shared[1:2:2]
 	if out.Header.Get("Accept") == "" {
-		out.Header.Set("Accept", "application/json")
+		out.Header["Accept"] = shared[2:3:3]
 	}
 
 	if needsIdempotencyKey(req.Method) && out.Header.Get("Idempotency-Key") == "" {
@@ -154,22 +180,27 @@ func (t *transport) prepare(req *http.Request) (*http.Request, error) {
 }
 
 // send makes one attempt with a fresh reader over body, so that every
-// attempt sends the same bytes.
-func (t *transport) send(req *http.Request, body []byte) (*http.Response, error) {
-	attempt := req.Clone(req.Context())
+// attempt sends the same bytes. The first attempt of a request without a
+// body sends req itself; any other gets a copy of its own.
+func (t *transport) send(req *http.Request, body []byte, attempt int) (*http.Response, error) {
+	out := req
+	if body != nil || attempt > 1 {
+		out = new(http.Request)
+		*out = *req
+	}
 	if body != nil {
-		attempt.Body = io.NopCloser(bytes.NewReader(body))
-		attempt.GetBody = func() (io.ReadCloser, error) {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) {
 			return io.NopCloser(bytes.NewReader(body)), nil
 		}
-		attempt.ContentLength = int64(len(body))
+		out.ContentLength = int64(len(body))
 	}
 
 	next := t.next
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return next.RoundTrip(attempt)
+	return next.RoundTrip(out)
 }
 
 // retryWait decides whether the attempt that gave resp or err is retried,

@@ -114,7 +114,7 @@ func (s *UserService) Get(ctx context.Context, id string) (*User, error) {
 		return nil, err
 	}
 
-	resp, err := s.client.raw().GetUser(ctx, id)
+	resp, err := s.client.getByID(ctx, "/users/", id)
 	return decode[User](s.client, resp, err)
 }
 
