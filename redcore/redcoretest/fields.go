@@ -1,6 +1,7 @@
 package redcoretest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/mail"
@@ -107,29 +108,38 @@ func validLabel(label string) bool {
 }
 
 // userFieldDetails checks the name and, on create, the email of a user
-// body for the rules openapi.yaml cannot state. Fields that are absent or
-// not strings are left to schema validation.
-func userFieldDetails(operationID string, body []byte) []api.ErrorDetail {
+// body, given as the members of its top-level object, for the rules
+// openapi.yaml cannot state. Fields that are absent or not strings are
+// left to schema validation, and so is a body that is not an object
+// (members nil).
+func userFieldDetails(operationID string, members map[string]json.RawMessage) []api.ErrorDetail {
 	if operationID != "createUser" && operationID != "updateUser" {
-		return nil
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil {
 		return nil
 	}
 
 	var details []api.ErrorDetail
-	var name string
-	if raw, ok := fields["name"]; ok && json.Unmarshal(raw, &name) == nil {
+	if name, ok := jsonString(members["name"]); ok {
 		if issue := nameIssue(name); issue != "" {
 			details = append(details, api.ErrorDetail{Field: "name", Issue: issue})
 		}
 	}
-	var email string
-	if raw, ok := fields["email"]; ok && operationID == "createUser" && json.Unmarshal(raw, &email) == nil {
+	if email, ok := jsonString(members["email"]); ok && operationID == "createUser" {
 		if issue := emailIssue(email); issue != "" {
 			details = append(details, api.ErrorDetail{Field: "email", Issue: issue})
 		}
 	}
 	return details
+}
+
+// jsonString decodes raw, a member's value, into a string as
+// json.Unmarshal does: null gives "", and a value of another type, or an
+// absent member (raw empty), gives ok false.
+func jsonString(raw json.RawMessage) (text string, ok bool) {
+	if len(raw) > 1 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &text) != nil {
+		return "", false
+	}
+	return text, true
 }

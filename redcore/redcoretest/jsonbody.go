@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/redcore/redcore-go/api"
@@ -19,6 +17,15 @@ import (
 // duplicate keys, so the API would otherwise act on a body that other JSON
 // parsers read differently. It returns nil for a valid body.
 func checkJSON(body []byte) []api.ErrorDetail {
+	if utf8.Valid(body) && json.Valid(body) {
+		return duplicateKeys(body)
+	}
+	return invalidJSONDetails(body)
+}
+
+// invalidJSONDetails returns checkJSON's details for a body that may be
+// invalid, naming where the JSON goes wrong.
+func invalidJSONDetails(body []byte) []api.ErrorDetail {
 	if !utf8.Valid(body) {
 		return []api.ErrorDetail{{Field: "body", Issue: "is invalid JSON: it is not valid UTF-8"}}
 	}
@@ -59,74 +66,9 @@ func position(body []byte, offset int64) string {
 // the same object of the valid JSON value. A field is named by its path,
 // such as "name" or "tags.2.label".
 func duplicateKeys(value []byte) []api.ErrorDetail {
-	// frame is one open object or array: the keys seen so far in an
-	// object, the index of the next element in an array.
-	type frame struct {
-		keys    map[string]bool
-		index   int
-		name    string
-		wantKey bool
-	}
-	var stack []*frame
-	var path []string
-	var details []api.ErrorDetail
-	dec := json.NewDecoder(bytes.NewReader(value))
-
-	// enter names the value that starts now after its key or array slot.
-	enter := func() {
-		if len(stack) == 0 {
-			return
-		}
-		top := stack[len(stack)-1]
-		if top.keys == nil {
-			path = append(path, strconv.Itoa(top.index))
-			top.index++
-			return
-		}
-		path = append(path, top.name)
-		top.wantKey = true
-	}
-	leave := func() {
-		if len(path) > 0 {
-			path = path[:len(path)-1]
-		}
-	}
-
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			// value was decoded once already, so only its end is left.
-			return details
-		}
-		if len(stack) > 0 && stack[len(stack)-1].keys != nil && stack[len(stack)-1].wantKey {
-			if key, ok := tok.(string); ok {
-				top := stack[len(stack)-1]
-				if top.keys[key] {
-					field := strings.Join(append(path[:len(path):len(path)], key), ".")
-					details = append(details, api.ErrorDetail{Field: field, Issue: "appears more than once in the object; give each field once"})
-				}
-				top.keys[key] = true
-				top.name = key
-				top.wantKey = false
-				continue
-			}
-		}
-
-		switch tok {
-		case json.Delim('{'):
-			enter()
-			stack = append(stack, &frame{keys: map[string]bool{}, wantKey: true})
-		case json.Delim('['):
-			enter()
-			stack = append(stack, &frame{})
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-			leave()
-		default:
-			enter()
-			leave()
-		}
-	}
+	s := keyScanner{b: value}
+	s.value()
+	return s.details
 }
 
 // canonicalJSON returns body decoded and encoded again, so that objects

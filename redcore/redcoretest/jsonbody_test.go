@@ -1,8 +1,14 @@
 package redcoretest
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/redcore/redcore-go/api"
 )
@@ -56,4 +62,91 @@ func TestCanonicalJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tokenDuplicates is a reference for duplicateKeys built on
+// json.Decoder.Token: the path of every repeated key of the valid JSON
+// value body, in the order of the body.
+func tokenDuplicates(t *testing.T, body []byte) []string {
+	t.Helper()
+
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var dups []string
+	var read func(path []string)
+	read = func(path []string) {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatalf("token: %v", err)
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				key, _ := dec.Token()
+				k := key.(string)
+				if seen[k] {
+					dups = append(dups, strings.Join(append(slices.Clip(path), k), "."))
+				}
+				seen[k] = true
+				read(append(slices.Clip(path), k))
+			}
+			dec.Token()
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				read(append(slices.Clip(path), strconv.Itoa(i)))
+			}
+			dec.Token()
+		}
+	}
+	read(nil)
+	return dups
+}
+
+func FuzzScanBody(f *testing.F) {
+	for _, body := range []string{
+		`{"email":"a@example.com","name":"A","role":"viewer"}`,
+		`{"name":"A\u00fc\"","name":null,"x":[1,{"y":true,"y":false}],"z":{}}`,
+		` [ 1 , -2.5e3 , 2e400 , "s\\" , [ ] , { "k" : "v" , "k" : 1 } ] `,
+		`{"a":1}{"b":2}`,
+		"{\"a\":\"\xff\"}",
+		`"text"`,
+		`{"a":`,
+		``,
+	} {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		details, members := scanBody(body)
+		if !utf8.Valid(body) || !json.Valid(body) {
+			if len(details) != 1 || details[0].Field != "body" {
+				t.Errorf("details of invalid JSON = %+v, want one for body", details)
+			}
+			return
+		}
+
+		var fields []string
+		for _, d := range details {
+			fields = append(fields, d.Field)
+		}
+		if want := tokenDuplicates(t, body); !slices.Equal(fields, want) {
+			t.Errorf("duplicate fields = %q, want %q", fields, want)
+		}
+
+		var want map[string]json.RawMessage
+		if json.Unmarshal(body, &want) != nil {
+			want = nil
+		}
+		if !maps.EqualFunc(members, want, func(a, b json.RawMessage) bool { return bytes.Equal(a, b) }) || (members == nil) != (want == nil) {
+			t.Errorf("members = %q, want %q", members, want)
+		}
+		for key, raw := range members {
+			var text string
+			wantOK := json.Unmarshal(raw, &text) == nil
+			got, ok := jsonString(raw)
+			if ok != wantOK || got != text {
+				t.Errorf("jsonString(%s) of %q = %q, %v, want %q, %v", raw, key, got, ok, text, wantOK)
+			}
+		}
+	})
 }

@@ -28,10 +28,7 @@ func (s *store) restoreData(d storeData) {
 
 	s.orgs = map[string]*orgUsers{}
 	for org, users := range d.users {
-		o := s.org(org)
-		for _, u := range users {
-			o.insert(&u)
-		}
+		s.org(org).insertAll(users)
 	}
 	s.invitations = d.invitations
 }

@@ -33,9 +33,9 @@ type Invitation struct {
 	SentAt time.Time `json:"sent_at"`
 }
 
-// orgUsers is the users of one organization, kept in list order
-// (created_at descending, then id descending) and indexed by id and by
-// lower-cased email address.
+// orgUsers is the users of one organization, indexed by id and by
+// lower-cased email address. ordered is oldest first, the reverse of list
+// order, so that a new user is appended. Lists read it from the end.
 type orgUsers struct {
 	ordered []*api.User
 	byID    map[string]*api.User
@@ -66,8 +66,10 @@ func compareNewestFirst(aCreated time.Time, aID string, bCreated time.Time, bID 
 	return cmp.Compare(bID, aID)
 }
 
-func compareUsers(a, b *api.User) int {
-	return compareNewestFirst(a.CreatedAt, a.Id, b.CreatedAt, b.Id)
+// compareOldestFirst orders users by created_at ascending, then by id
+// ascending: the reverse of list order.
+func compareOldestFirst(a, b *api.User) int {
+	return compareNewestFirst(b.CreatedAt, b.Id, a.CreatedAt, a.Id)
 }
 
 // setProducts replaces the catalog.
@@ -102,21 +104,37 @@ func (s *store) putUsers(org string, users []api.User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
-	o := s.org(org)
-	for _, u := range users {
+	s.org(org).insertAll(users)
+}
+
+// insertAll inserts copies of users, which are usually in list order, so
+// it inserts them from the last, the oldest, to the first.
+func (o *orgUsers) insertAll(users []api.User) {
+	for i := len(users) - 1; i >= 0; i-- {
+		u := users[i]
 		o.insert(&u)
 	}
 }
 
+// insert adds u in order. A user newer than every other one, as a new
+// user is unless the clock went back, is appended. Another user is
+// inserted where it belongs, after any user that orders as equal.
 func (o *orgUsers) insert(u *api.User) {
-	i, _ := slices.BinarySearchFunc(o.ordered, u, compareUsers)
-	o.ordered = slices.Insert(o.ordered, i, u)
+	n := len(o.ordered)
+	if n == 0 || compareOldestFirst(o.ordered[n-1], u) <= 0 {
+		o.ordered = append(o.ordered, u)
+	} else {
+		i, _ := slices.BinarySearchFunc(o.ordered, u, func(e, target *api.User) int {
+			return cmp.Or(compareOldestFirst(e, target), -1)
+		})
+		o.ordered = slices.Insert(o.ordered, i, u)
+	}
 	o.byID[u.Id] = u
 	o.byEmail[strings.ToLower(u.Email)] = u
 }
 
 func (o *orgUsers) remove(u *api.User) {
-	i, found := slices.BinarySearchFunc(o.ordered, u, compareUsers)
+	i, found := slices.BinarySearchFunc(o.ordered, u, compareOldestFirst)
 	if found {
 		o.ordered = slices.Delete(o.ordered, i, i+1)
 	}
@@ -158,7 +176,17 @@ func (s *store) listUsers(org string, f userFilter, limit, offset int) ([]api.Us
 	if o == nil {
 		return page, 0
 	}
-	for _, u := range o.ordered {
+	if f == (userFilter{}) {
+		// Every user matches: the page is the users from offset on, in
+		// list order, which is ordered read backwards.
+		n := len(o.ordered)
+		page = make([]api.User, 0, max(0, min(limit, n-offset)))
+		for i := n - 1 - offset; i >= 0 && len(page) < limit; i-- {
+			page = append(page, *o.ordered[i])
+		}
+		return page, n
+	}
+	for _, u := range slices.Backward(o.ordered) {
 		if !f.match(u) {
 			continue
 		}
@@ -312,7 +340,7 @@ func (s *store) snapshotUsersLocked() map[string][]api.User {
 	for name, o := range s.orgs {
 		users := make([]api.User, len(o.ordered))
 		for i, u := range o.ordered {
-			users[i] = *u
+			users[len(users)-1-i] = *u
 		}
 		out[name] = users
 	}

@@ -170,12 +170,15 @@ func (s *spec) validateRequest(ctx context.Context, r *http.Request, route *rout
 	// cause more precisely than kin-openapi, so their issue wins for a
 	// field that both report.
 	primary := s.queryDetails(r.URL.RawQuery, route)
+	var members map[string]json.RawMessage
 	if len(body) > 0 {
-		primary = append(primary, checkJSON(body)...)
+		var details []api.ErrorDetail
+		details, members = scanBody(body)
+		primary = append(primary, details...)
 	}
 	// The name and email checks quote the value and name the rule it
 	// broke, so they go before kin-openapi's for the same field.
-	schema := userFieldDetails(route.Operation.OperationID, body)
+	schema := userFieldDetails(route.Operation.OperationID, members)
 	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
 		schema = append(schema, errorDetails(err)...)
 	}
