@@ -11,7 +11,7 @@ import (
 )
 
 // scanBody checks body as checkJSON does and also returns the members of
-// a top-level object, as json.Unmarshal into a map decodes them: the last
+// a top-level object, as json.Unmarshal into a map decodes them. The last
 // value of a repeated key wins, and members is nil for a body that is not
 // an object. A valid body is read in one pass without decoding its values.
 func scanBody(body []byte) (details []api.ErrorDetail, members map[string]json.RawMessage) {
