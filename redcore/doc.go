@@ -48,8 +48,8 @@
 // # Pagination
 //
 // List returns one page. All and Pages walk every page from the given
-// offset, 100 items per page unless ListUsersParams.Limit asks for fewer,
-// and fetch the next page only when the range loop asks for it, so
+// offset, 100 items per page unless ListUsersParams.Limit is smaller, and
+// fetch the next page only when the range loop needs it, so
 // breaking out of the loop stops fetching. The walk advances by the items
 // received, stops at the total or at an empty page, and fails instead of
 // looping when the server ignores the offset. Offset paging shifts items

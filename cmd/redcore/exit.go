@@ -80,9 +80,9 @@ func failed(action string, err error) error {
 	return &actionError{action: action, err: err}
 }
 
-// failedWrite is failed for a create, update or delete: when Ctrl-C or
-// --timeout ends the command, the error line says that the request may
-// have been applied and shows check, the command that tells.
+// failedWrite wraps the error of a create, update or delete. When Ctrl-C or
+// --timeout ends the command, the error line then warns that the request
+// may have been applied and shows check, the command that finds out.
 func failedWrite(action, check string, err error) error {
 	if err == nil {
 		return nil

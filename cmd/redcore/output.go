@@ -124,8 +124,9 @@ func pageFooter(noun string, count, total, offset int) string {
 	return line
 }
 
-// isTerminal reports whether f is a terminal. It asks the terminal driver,
-// because a file's mode cannot tell: /dev/null is a character device too.
+// isTerminal reports whether f is a terminal. It queries the terminal
+// driver, because a file's mode cannot tell: /dev/null is a character
+// device too.
 func isTerminal(f *os.File) bool {
 	return f != nil && term.IsTerminal(int(f.Fd()))
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/redcore/redcore-go/redcore"
 )
 
-// versionInfo is what `redcore version -o json` prints.
+// versionInfo is the JSON object that `redcore version -o json` prints.
 type versionInfo struct {
 	// CLI is the version of the redcore command.
 	CLI string `json:"cli_version"`

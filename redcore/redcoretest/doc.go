@@ -35,8 +35,8 @@
 //
 // A path that is not clean, such as /v1/users/., is 404 rather than a
 // redirect, and a 405 carries an Allow header. An Idempotency-Key repeat
-// whose body is the same JSON value with its keys in another order or with
-// other white space is the same request; a body that is not valid JSON is
+// whose body is the same JSON value, with its keys in another order or
+// other white space, is the same request. A body that is not valid JSON is
 // compared byte for byte.
 //
 // The handler starts with 42 users and 87 products in the organization
