@@ -165,6 +165,9 @@ func (h *Handler) handleWithKey(w *responseBuffer, r *http.Request, route *route
 	settled := false
 	defer func() {
 		// A panic in the operation leaves the key free for a retry.
+		// NOTE: with a state file, the operation's change in memory is not
+		// undone after a panic, so a retry can meet it (as a duplicate
+		// email, say) although it was never saved or acknowledged.
 		if !settled {
 			h.idempotency.forget(entry)
 		}
