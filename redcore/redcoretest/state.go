@@ -43,8 +43,8 @@ type stateDocument struct {
 // document, never a mix.
 //
 // Every save rewrites the whole document, so a write costs time in
-// proportion to the data: fine for a sandbox of thousands of users, slow
-// past about a hundred thousand.
+// proportion to the data: fine for a sandbox of thousands of users and,
+// by estimate, slow past about a hundred thousand.
 //
 // NOTE: nothing stops two processes from using one state file. Each
 // rewrites the whole file, so the last save wins and the other's writes are
