@@ -153,9 +153,9 @@ func (e UserStatus) Valid() bool {
 type CreateUserRequest struct {
 	// Email Email address of the new user; the invitation goes there. It must
 	// be a bare address of at most 254 characters, with at most 64
-	// before the `@`, whose domain is a host name of two or more labels
-	// of letters, digits and hyphens that neither start nor end with a
-	// hyphen, the last not all digits. Domain literals such as
+	// before the `@`. Its domain must be a host name of two or more
+	// labels of letters, digits and hyphens. No label starts or ends
+	// with a hyphen, and the last is not all digits. Domain literals such as
 	// `a@[127.0.0.1]`, IP addresses and single-label hosts such as
 	// `x@localhost` are rejected.
 	//
@@ -451,7 +451,7 @@ type CreateUserParams struct {
 	// the same method, path and body. A repeat that differs gets 409
 	// IDEMPOTENCY_KEY_REUSED. A body that is valid JSON is compared in
 	// canonical form (keys sorted, white space removed), so the same object
-	// with its keys in another order is the same request; any other body is
+	// with its keys in another order is the same request. Any other body is
 	// compared byte for byte.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -464,7 +464,7 @@ type DeleteUserParams struct {
 	// the same method, path and body. A repeat that differs gets 409
 	// IDEMPOTENCY_KEY_REUSED. A body that is valid JSON is compared in
 	// canonical form (keys sorted, white space removed), so the same object
-	// with its keys in another order is the same request; any other body is
+	// with its keys in another order is the same request. Any other body is
 	// compared byte for byte.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -477,7 +477,7 @@ type UpdateUserParams struct {
 	// the same method, path and body. A repeat that differs gets 409
 	// IDEMPOTENCY_KEY_REUSED. A body that is valid JSON is compared in
 	// canonical form (keys sorted, white space removed), so the same object
-	// with its keys in another order is the same request; any other body is
+	// with its keys in another order is the same request. Any other body is
 	// compared byte for byte.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }

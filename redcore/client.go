@@ -122,13 +122,13 @@ func WithMaxRetryWait(d time.Duration) Option {
 	}
 }
 
-// WithLogger sets the logger that receives one debug record per attempt,
-// "redcore: request attempt" with method, path, status, attempt, duration
-// and request_id, and one info record before each retry wait, "redcore:
-// retrying request" with method, path, attempt (the attempt to come),
-// max_attempts, wait and reason, then status for a failed response or error
-// for a transport error. No record contains the token or any header. The
-// default discards them.
+// WithLogger sets the logger of the client's requests. Each attempt gets a
+// debug record "redcore: request attempt" with method, path, status,
+// attempt, duration and request_id. Each retry wait gets an info record
+// "redcore: retrying request" with method, path, attempt (the attempt to
+// come), max_attempts, wait and reason, then status for a failed response
+// or error for a transport error. No record contains the token or any
+// header. The default discards them.
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = logger

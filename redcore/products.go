@@ -58,10 +58,10 @@ func (s *ProductService) List(ctx context.Context, params ListProductsParams) (*
 //     limit, so a server that returns short pages makes no product be skipped.
 //   - The walk ends when the offset reaches the total or a page is empty.
 //   - Products added during the walk move older products to later offsets,
-//     so a page can repeat products already yielded: each product is yielded
-//     once, and a product whose place in the order (created_at descending,
-//     then id descending) the walk has passed is skipped. Memory stays
-//     bounded by one page.
+//     so a page can repeat products already yielded. Each product is still
+//     yielded once, because the walk skips a product whose place in the order
+//     (created_at descending, then id descending) it has passed. Memory
+//     stays bounded by one page.
 //   - Products deleted during the walk move later products to lower offsets,
 //     so the walk can miss products; the client cannot see that.
 //   - A server that returns the same page again, with the same total, ends
@@ -79,10 +79,10 @@ func (s *ProductService) Pages(ctx context.Context, params ListProductsParams) i
 }
 
 // All returns every product that matches params, one by one, as Pages
-// fetches them page by page, with the same rules: each product is yielded
-// once even when products are added during the walk, products deleted during
-// the walk can be missed, an error is the last element, and breaking out of
-// the loop stops fetching.
+// fetches them page by page, and follows the same rules. Each product is
+// yielded once, even when products are added during the walk, but products
+// deleted during the walk can be missed. An error is the last element, and
+// breaking out of the loop stops fetching.
 func (s *ProductService) All(ctx context.Context, params ListProductsParams) iter.Seq2[Product, error] {
 	return walkItems(s.Pages(ctx, params))
 }

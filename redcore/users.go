@@ -79,10 +79,10 @@ func (s *UserService) List(ctx context.Context, params ListUsersParams) (*Page[U
 //     limit, so a server that returns short pages makes no user be skipped.
 //   - The walk ends when the offset reaches the total or a page is empty.
 //   - Users added during the walk move older users to later offsets,
-//     so a page can repeat users already yielded: each user is yielded
-//     once, and a user whose place in the order (created_at descending,
-//     then id descending) the walk has passed is skipped. Memory stays
-//     bounded by one page.
+//     so a page can repeat users already yielded. Each user is still
+//     yielded once, because the walk skips a user whose place in the order
+//     (created_at descending, then id descending) it has passed. Memory
+//     stays bounded by one page.
 //   - Users deleted during the walk move later users to lower offsets,
 //     so the walk can miss users; the client cannot see that.
 //   - A server that returns the same page again, with the same total, ends
@@ -100,10 +100,10 @@ func (s *UserService) Pages(ctx context.Context, params ListUsersParams) iter.Se
 }
 
 // All returns every user that matches params, one by one, as Pages
-// fetches them page by page, with the same rules: each user is yielded
-// once even when users are added during the walk, users deleted during
-// the walk can be missed, an error is the last element, and breaking out of
-// the loop stops fetching.
+// fetches them page by page, and follows the same rules. Each user is
+// yielded once, even when users are added during the walk, but users
+// deleted during the walk can be missed. An error is the last element, and
+// breaking out of the loop stops fetching.
 func (s *UserService) All(ctx context.Context, params ListUsersParams) iter.Seq2[User, error] {
 	return walkItems(s.Pages(ctx, params))
 }

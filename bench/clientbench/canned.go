@@ -20,12 +20,11 @@ const maxPageSize = 100
 const idDigits = 8
 
 // CannedServer is a minimal HTTP/1.1 server on loopback that serves the
-// user routes of the RedCore API from bytes rendered once at start. It
-// exists so that a client benchmark measures the client: a request costs
-// the server a copy of the canned bytes and no allocation, where an
-// httptest server with a handler that writes the same bytes adds about 20
-// allocations and 2.3 KB to every request of every client (measured with
-// the floor client on Go 1.26).
+// user routes of the RedCore API from bytes rendered once at start, so
+// that a client benchmark measures the client. A request costs the server a
+// copy of the canned bytes and no allocation. An httptest server whose
+// handler writes the same bytes adds about 20 allocations and 2.3 KB to
+// every request of every client (measured with the floor client on Go 1.26).
 //
 // It serves:
 //   - GET /v1/users/{id}: the same user, Alice Müller, for every id.

@@ -8,7 +8,7 @@ type CreateUserParams struct {
 	// response (2xx, and 4xx other than 429) for 24 hours per token and key, and replays it for a repeat
 	// with the same method, path and body. A repeat that differs gets 409 IDEMPOTENCY_KEY_REUSED. A body
 	// that is valid JSON is compared in canonical form (keys sorted, white space removed), so the same
-	// object with its keys in another order is the same request; any other body is compared byte for byte.
+	// object with its keys in another order is the same request. Any other body is compared byte for byte.
 	IdempotencyKey OptString `json:",omitempty,omitzero"`
 }
 
@@ -18,7 +18,7 @@ type DeleteUserParams struct {
 	// response (2xx, and 4xx other than 429) for 24 hours per token and key, and replays it for a repeat
 	// with the same method, path and body. A repeat that differs gets 409 IDEMPOTENCY_KEY_REUSED. A body
 	// that is valid JSON is compared in canonical form (keys sorted, white space removed), so the same
-	// object with its keys in another order is the same request; any other body is compared byte for byte.
+	// object with its keys in another order is the same request. Any other body is compared byte for byte.
 	IdempotencyKey OptString `json:",omitempty,omitzero"`
 	// The `usr_`-prefixed user id, escaped as one path segment. The prefix is not enforced: an unknown id
 	// of any form is 404. Clients reject `""`, `.` and `..` before sending.
@@ -71,7 +71,7 @@ type UpdateUserParams struct {
 	// response (2xx, and 4xx other than 429) for 24 hours per token and key, and replays it for a repeat
 	// with the same method, path and body. A repeat that differs gets 409 IDEMPOTENCY_KEY_REUSED. A body
 	// that is valid JSON is compared in canonical form (keys sorted, white space removed), so the same
-	// object with its keys in another order is the same request; any other body is compared byte for byte.
+	// object with its keys in another order is the same request. Any other body is compared byte for byte.
 	IdempotencyKey OptString `json:",omitempty,omitzero"`
 	// The `usr_`-prefixed user id, escaped as one path segment. The prefix is not enforced: an unknown id
 	// of any form is 404. Clients reject `""`, `.` and `..` before sending.

@@ -170,8 +170,8 @@ func (*ConflictHeaders) updateUserRes() {}
 // Ref: #/components/schemas/CreateUserRequest
 type CreateUserRequest struct {
 	// Email address of the new user; the invitation goes there. It must be a bare address of at most 254
-	// characters, with at most 64 before the `@`, whose domain is a host name of two or more labels of
-	// letters, digits and hyphens that neither start nor end with a hyphen, the last not all digits.
+	// characters, with at most 64 before the `@`. Its domain must be a host name of two or more labels of
+	// letters, digits and hyphens. No label starts or ends with a hyphen, and the last is not all digits.
 	// Domain literals such as `a@[127.0.0.1]`, IP addresses and single-label hosts such as `x@localhost`
 	// are rejected.
 	Email string `json:"email"`

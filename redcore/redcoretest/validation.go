@@ -93,7 +93,7 @@ func parseSpec() (*spec, error) {
 // than it named.
 //
 // NOTE: a request line that is not a valid URI, such as GET /v1/users/%,
-// never reaches the handler: net/http answers it with a plain-text 400 Bad
+// never reaches the handler: net/http rejects it with a plain-text 400 Bad
 // Request, which has no JSON error body and no X-Request-Id.
 func (s *spec) findRoute(r *http.Request) (*routers.Route, map[string]string, *apiError) {
 	notFound := &apiError{
